@@ -1,0 +1,398 @@
+"""Plain data shared by every layer: what a visit saw, what the checks concluded.
+
+Nothing here imports Playwright, Click or Rich. Snapshots round-trip through JSON
+(``to_dict``/``from_dict``) so that checks can be tested on stored pages in ``fixtures/``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import types
+import typing
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+SCHEMA_RUN = "preflight/run@1"
+
+
+class Severity(enum.Enum):
+    """How much a finding matters. Ordered: ``info < pass < warn < fail``."""
+
+    INFO = "info"
+    PASS = "pass"
+    WARN = "warn"
+    FAIL = "fail"
+
+    @property
+    def rank(self) -> int:
+        return _SEVERITY_RANK[self]
+
+
+_SEVERITY_RANK = {Severity.INFO: 0, Severity.PASS: 1, Severity.WARN: 2, Severity.FAIL: 3}
+
+
+class Verdict(enum.Enum):
+    """The answer for one target or a whole run. ``error``: the check could not run."""
+
+    PASS = "pass"
+    WARN = "warn"
+    FAIL = "fail"
+    ERROR = "error"
+
+
+# --------------------------------------------------------------------------- snapshot
+
+
+@dataclass(frozen=True)
+class RedirectHop:
+    """One response in the redirect chain of the main navigation (3xx hops and the final one)."""
+
+    url: str
+    status: int
+    headers: Mapping[str, str] = field(default_factory=dict)
+    """Lower-cased header names; repeated headers joined with ``\\n`` (as Playwright does)."""
+
+
+@dataclass(frozen=True)
+class TlsFacts:
+    """What the browser reported about the main document's TLS connection."""
+
+    protocol: str | None = None
+    issuer: str | None = None
+    subject: str | None = None
+    valid_from: float | None = None
+    """Unix time."""
+    valid_to: float | None = None
+    """Unix time."""
+
+
+@dataclass(frozen=True)
+class InputFacts:
+    """One form control (``input``, ``select``, ``textarea``) as the page renders it."""
+
+    tag: str = "input"
+    type: str = "text"
+    name: str = ""
+    id: str = ""
+    autocomplete: str = ""
+    label: str = ""
+    """Text of the associated ``<label>``, ``aria-label``, ``aria-labelledby`` or ``title``."""
+    placeholder: str = ""
+    visible: bool = True
+    has_value: bool = False
+    """Whether the control holds a pre-filled value (the value itself is never captured)."""
+    required: bool = False
+    inputmode: str = ""
+    form_index: int | None = None
+    """Index into ``FrameFacts.forms`` of the owning form; ``None`` for formless controls."""
+    in_shadow: bool = False
+
+
+@dataclass(frozen=True)
+class FormFacts:
+    """One ``<form>`` element."""
+
+    action: str = ""
+    """Absolute URL the browser would submit to (its ``form.action``)."""
+    method: str = "get"
+    id: str = ""
+    name: str = ""
+    target: str = ""
+    text: str = ""
+    """Visible text inside the form (labels, headings, buttons), trimmed."""
+    heading: str = ""
+    """Nearest heading above or inside the form."""
+
+
+@dataclass(frozen=True)
+class ButtonFacts:
+    text: str = ""
+    type: str = "submit"
+    form_index: int | None = None
+    visible: bool = True
+
+
+@dataclass(frozen=True)
+class LinkFacts:
+    href: str = ""
+    """Absolute URL (``a.href``)."""
+    text: str = ""
+    region: str = "main"
+    """Where the link stands: ``form``, ``main``, ``nav``, ``header`` or ``footer``."""
+
+
+@dataclass(frozen=True)
+class FrameFacts:
+    """DOM facts of one frame: the main frame is ``frames[0]`` of a snapshot."""
+
+    url: str = ""
+    name: str = ""
+    parent_url: str | None = None
+    cross_origin: bool = False
+    title: str = ""
+    headings: tuple[str, ...] = ()
+    text: str = ""
+    """Visible text, whitespace collapsed, truncated to a bounded length."""
+    nav_text: str = ""
+    """Visible text of ``nav``, ``header`` and ``footer`` regions (weighed less by classifiers)."""
+    forms: tuple[FormFacts, ...] = ()
+    inputs: tuple[InputFacts, ...] = ()
+    buttons: tuple[ButtonFacts, ...] = ()
+    links: tuple[LinkFacts, ...] = ()
+    scripts: tuple[str, ...] = ()
+    """Absolute ``src`` of every external script element."""
+    lang: str = ""
+    error: str | None = None
+    """Set when the frame's DOM could not be read (detached, crashed)."""
+
+
+@dataclass(frozen=True)
+class CookieFacts:
+    """A cookie in the browser's jar after the visit. The value is never kept."""
+
+    name: str
+    domain: str
+    path: str = "/"
+    expires: float = -1
+    """Unix time; -1 for a session cookie."""
+    size: int = 0
+    """len(name) + len(value), as browsers count it."""
+    value_sha256: str = ""
+    """First 12 hex digits of the SHA-256 of the value, to compare without showing it."""
+    secure: bool = False
+    http_only: bool = False
+    same_site: str = "Lax"
+
+
+@dataclass(frozen=True)
+class SetCookieHeader:
+    """A raw ``Set-Cookie`` header seen on a response, with its value redacted."""
+
+    url: str
+    header: str
+    """The header with the cookie value replaced by ``<redacted len=N sha=…>``."""
+    name: str = ""
+    value_length: int = 0
+    value_sha256: str = ""
+    date: str | None = None
+    """The response's ``Date`` header, to judge lifetimes against the server's clock."""
+
+
+@dataclass(frozen=True)
+class BlockedRequest:
+    """An attempt to send something that the no-submission guard stopped."""
+
+    method: str
+    url: str
+    """Redacted: query values of token-like parameters and userinfo removed."""
+    reason: str
+    """``non-get-method``, ``form-submit``, ``beacon``, ``websocket``, ``secret-in-url``, ..."""
+    layer: str = "network"
+    """``network`` (route aborted it) or ``page`` (the in-page guard stopped it)."""
+
+
+@dataclass(frozen=True)
+class ResourceRequest:
+    """A request the page made (not blocked), kept for host judgements."""
+
+    url: str
+    resource_type: str
+    frame_url: str = ""
+
+
+@dataclass(frozen=True)
+class ClockSample:
+    """One timed request for clock skew: local send/receive times and the server's Date."""
+
+    host: str
+    sent: float
+    received: float
+    date_header: str | None
+    status: int = 0
+
+
+@dataclass(frozen=True)
+class PageSnapshot:
+    """Everything one visit saw, as plain data. Checks read only this."""
+
+    requested_url: str
+    final_url: str = ""
+    http_status: int | None = None
+    redirects: tuple[RedirectHop, ...] = ()
+    """Every response of the main navigation, first request first, final response last."""
+    navigations: tuple[str, ...] = ()
+    """Main-frame URLs committed after the first (script or meta-refresh navigations allowed)."""
+    response_headers: Mapping[str, str] = field(default_factory=dict)
+    tls: TlsFacts | None = None
+    frames: tuple[FrameFacts, ...] = ()
+    cookies: tuple[CookieFacts, ...] = ()
+    set_cookie_headers: tuple[SetCookieHeader, ...] = ()
+    requests: tuple[ResourceRequest, ...] = ()
+    blocked_requests: tuple[BlockedRequest, ...] = ()
+    console_errors: tuple[str, ...] = ()
+    dialogs: tuple[str, ...] = ()
+    """Dialogs the page opened (``alert``, ``confirm`` ...), dismissed by capture."""
+    clock_samples: tuple[ClockSample, ...] = ()
+    cookies_enabled: bool | None = None
+    timings: Mapping[str, float] = field(default_factory=dict)
+    screenshot: str | None = None
+    captured_at: float = 0.0
+    """Local Unix time when the main response arrived."""
+    error: str | None = None
+    """Set when the visit ended early; the fields above hold what was seen before."""
+
+    @property
+    def main_frame(self) -> FrameFacts:
+        return self.frames[0] if self.frames else FrameFacts(url=self.final_url)
+
+    def to_dict(self) -> dict[str, Any]:
+        return _to_jsonable(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "PageSnapshot":
+        return _from_jsonable(cls, data)
+
+
+def _to_jsonable(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, Mapping):
+        return {str(k): _to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_to_jsonable(v) for v in value]
+    return value
+
+
+def _from_jsonable(tp: Any, data: Any) -> Any:
+    """Rebuild nested frozen dataclasses from ``_to_jsonable`` output (unknown keys ignored)."""
+    if dataclasses.is_dataclass(tp):
+        hints = typing.get_type_hints(tp)
+        kwargs = {}
+        for f in dataclasses.fields(tp):
+            if f.name in data:
+                kwargs[f.name] = _from_jsonable(hints[f.name], data[f.name])
+        return tp(**kwargs)
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        if data is None:
+            return None
+        inner = [a for a in typing.get_args(tp) if a is not type(None)]
+        return _from_jsonable(inner[0], data)
+    if origin is tuple:
+        (inner, *_rest) = typing.get_args(tp)
+        return tuple(_from_jsonable(inner, v) for v in data)
+    return data
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One judgement a help-desk person can act on. ``code`` is a stable contract."""
+
+    check: str
+    code: str
+    severity: Severity
+    message: str
+    evidence: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """What one check concluded for one target.
+
+    ``error`` is set when the check itself crashed (a bug or missing data), which is different
+    from a check that ran and found a problem.
+    """
+
+    check: str
+    findings: tuple[Finding, ...] = ()
+    data: Mapping[str, Any] | None = None
+    """The section this check fills in JSON (``portal``, ``clock``, ``cookies``), if any."""
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class TargetError:
+    """Why a target could not be checked (exit code 3 territory)."""
+
+    code: str
+    """``target.unreachable``, ``target.timeout``, ``target.tls``, ``browser.crashed`` ..."""
+    message: str
+
+
+@dataclass(frozen=True)
+class TargetResult:
+    target: str
+    snapshot: PageSnapshot | None
+    checks: tuple[CheckResult, ...] = ()
+    error: TargetError | None = None
+    attempts: int = 1
+    elapsed_s: float = 0.0
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        found: list[Finding] = []
+        if self.error is not None:
+            found.append(Finding("target", self.error.code, Severity.FAIL, self.error.message))
+        for result in self.checks:
+            found.extend(result.findings)
+            if result.error is not None:
+                found.append(
+                    Finding(result.check, f"{result.check}.error", Severity.WARN,
+                            f"The {result.check} check could not run: {result.error}")
+                )
+        return tuple(found)
+
+    @property
+    def verdict(self) -> Verdict:
+        if self.error is not None and self.error.code in ERROR_CODES_COULD_NOT_RUN:
+            return Verdict.ERROR
+        worst = max((f.severity.rank for f in self.findings), default=Severity.PASS.rank)
+        if worst >= Severity.FAIL.rank:
+            return Verdict.FAIL
+        if worst >= Severity.WARN.rank:
+            return Verdict.WARN
+        return Verdict.PASS
+
+    def section(self, name: str) -> Mapping[str, Any] | None:
+        for result in self.checks:
+            if result.check == name:
+                return result.data
+        return None
+
+
+ERROR_CODES_COULD_NOT_RUN = frozenset(
+    {"target.unreachable", "target.timeout", "target.dns", "browser.crashed", "target.aborted"}
+)
+"""Target errors that mean "could not run" (verdict ``error``, exit 3), not "found a problem"."""
+
+
+@dataclass(frozen=True)
+class RunReport:
+    results: tuple[TargetResult, ...]
+    allowlist_path: str = ""
+    browser: str = ""
+    started_at: float = 0.0
+    elapsed_s: float = 0.0
+
+    @property
+    def verdict(self) -> Verdict:
+        verdicts = {r.verdict for r in self.results}
+        for v in (Verdict.FAIL, Verdict.ERROR, Verdict.WARN):
+            if v in verdicts:
+                return v
+        return Verdict.PASS
+
+    def exit_code(self, fail_on_warn: bool = False) -> int:
+        """0 all pass/warn, 1 any fail (or warn with ``--fail-on warn``), 3 could not run."""
+        verdicts = {r.verdict for r in self.results}
+        if Verdict.FAIL in verdicts or (fail_on_warn and Verdict.WARN in verdicts):
+            return 1
+        if Verdict.ERROR in verdicts:
+            return 3
+        return 0
