@@ -1,0 +1,17 @@
+"""The check registry: every check, by name, in the order reports show them.
+
+Registered by hand (no import-time discovery); ``tests/checks/test_registry.py`` keeps it complete.
+"""
+
+from __future__ import annotations
+
+from .base import Check, CheckConfig
+from . import domain, submission, transport
+
+CHECKS: dict[str, Check] = {
+    "domain": domain.check,
+    "transport": transport.check,
+    "submission": submission.check,
+}
+
+__all__ = ["CHECKS", "Check", "CheckConfig"]

@@ -1,0 +1,34 @@
+# Two commands set everything up on a fresh Debian machine (as root) or any machine with Python 3.11+:
+#   make demo   - install, find or install a Chromium, run `preflight demo` against the mock portal
+#   make test   - the same set-up plus test dependencies, then the whole suite
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+
+.PHONY: demo test install install-test browser bench lint clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+
+install-test: $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+
+browser: $(BIN)/python
+	sh scripts/ensure-browser.sh $(BIN)/python
+
+demo: install browser
+	$(BIN)/preflight demo
+
+test: install-test browser
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+bench: install-test browser
+	$(BIN)/python bench/bench_check.py
+	$(BIN)/python bench/bench_vet.py
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .hypothesis

@@ -1,0 +1,470 @@
+"""One visit -> one ``PageSnapshot``. The only module that drives pages.
+
+The visit is read-only: it navigates once, waits (bounded) for the page to settle, reads facts
+and closes the context. It never types, fills, clicks or presses; the ``SubmissionGuard`` stops
+anything the page tries to send on its own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Awaitable, Callable, Mapping
+
+from . import guard as guard_mod
+from .hosts import host_of
+from .models import (
+    ButtonFacts,
+    ClockSample,
+    CookieFacts,
+    FormFacts,
+    FrameFacts,
+    InputFacts,
+    LinkFacts,
+    PageSnapshot,
+    RedirectHop,
+    ResourceRequest,
+    SetCookieHeader,
+    TlsFacts,
+)
+from .redact import redact_set_cookie, redact_url, value_digest
+
+if TYPE_CHECKING:  # pragma: no cover
+    from playwright.async_api import Browser, BrowserContext, Frame, Page, Response
+
+DOM_SCRIPT = resources.files("preflight").joinpath("dom.js").read_text(encoding="utf-8")
+DOM_LIMITS = {"maxText": 20000, "maxLinks": 400, "maxInputs": 200}
+MAX_REQUESTS = 2000
+MAX_CONSOLE = 50
+MAX_FRAMES = 30
+
+ClockProbe = Callable[[str], Awaitable[tuple[ClockSample, ...]]]
+"""Given the final URL, time extra HEAD requests against its host (see ``clockprobe``)."""
+
+
+@dataclass(frozen=True)
+class CaptureOptions:
+    timeout_s: float = 30.0
+    settle_s: float = 3.0
+    """Longest wait for network idle / a login form after ``load``."""
+    screenshot_dir: Path | None = None
+    storage_state: str | None = None
+    block_third_party_cookies: bool = False
+    clock_probe: ClockProbe | None = None
+    extra_context_options: Mapping[str, Any] = field(default_factory=dict)
+
+
+class CaptureFailed(Exception):
+    """The visit could not finish. ``code`` is a ``target.*`` finding code; ``partial`` what was seen."""
+
+    def __init__(self, code: str, message: str, partial: PageSnapshot | None = None, transient: bool = False):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.partial = partial
+        self.transient = transient
+
+
+# Chromium net errors -> (finding code, plain words, transient?)
+_NET_ERRORS: dict[str, tuple[str, str, bool]] = {
+    "ERR_NAME_NOT_RESOLVED": ("target.dns", "the host name does not resolve (DNS)", False),
+    "ERR_NAME_RESOLUTION_FAILED": ("target.dns", "the host name does not resolve (DNS)", True),
+    "ERR_CONNECTION_REFUSED": ("target.unreachable", "the server refused the connection", True),
+    "ERR_CONNECTION_RESET": ("target.unreachable", "the connection was reset", True),
+    "ERR_CONNECTION_CLOSED": ("target.unreachable", "the server closed the connection", True),
+    "ERR_EMPTY_RESPONSE": ("target.unreachable", "the server sent no response", True),
+    "ERR_CONNECTION_TIMED_OUT": ("target.timeout", "the connection timed out", True),
+    "ERR_TIMED_OUT": ("target.timeout", "the request timed out", True),
+    "ERR_ADDRESS_UNREACHABLE": ("target.unreachable", "the address is unreachable", True),
+    "ERR_INTERNET_DISCONNECTED": ("target.unreachable", "no network connection", False),
+    "ERR_TOO_MANY_REDIRECTS": ("target.redirect_loop", "the page redirects in a loop", False),
+    "ERR_CERT_DATE_INVALID": ("target.tls", "the certificate has expired or is not yet valid", False),
+    "ERR_CERT_COMMON_NAME_INVALID": ("target.tls", "the certificate is for a different host", False),
+    "ERR_CERT_AUTHORITY_INVALID": ("target.tls", "the certificate is not issued by a trusted authority", False),
+    "ERR_CERT_REVOKED": ("target.tls", "the certificate has been revoked", False),
+    "ERR_CERT_INVALID": ("target.tls", "the certificate is invalid", False),
+    "ERR_SSL_PROTOCOL_ERROR": ("target.tls", "the TLS handshake failed", False),
+    "ERR_SSL_VERSION_OR_CIPHER_MISMATCH": ("target.tls", "no common TLS version or cipher", False),
+    "ERR_BAD_SSL_CLIENT_AUTH_CERT": ("target.tls", "the server wants a client certificate", False),
+    "ERR_ABORTED": ("target.aborted", "the navigation was aborted (a download or a blocked page)", False),
+    "ERR_BLOCKED_BY_CLIENT": ("target.blocked", "preflight's guard blocked the navigation", False),
+    "ERR_INVALID_RESPONSE": ("target.unreachable", "the server sent an invalid response", True),
+    "ERR_UNSAFE_PORT": ("target.unreachable", "the browser refuses to connect to that port", False),
+    "ERR_INVALID_URL": ("target.unreachable", "the browser rejects that URL", False),
+    "ERR_FILE_NOT_FOUND": ("target.unreachable", "the page does not exist", False),
+    "ERR_HTTP2_PROTOCOL_ERROR": ("target.unreachable", "the server broke the HTTP/2 protocol", True),
+}
+
+
+def classify_error(text: str) -> tuple[str, str, bool]:
+    for name, mapped in _NET_ERRORS.items():
+        if f"net::{name}" in text:
+            return mapped[0], f"{mapped[1]} (net::{name})", mapped[2]
+    if "net::ERR_CERT_" in text or "net::ERR_SSL_" in text:
+        reason = text.split("net::", 1)[1].split()[0]
+        return "target.tls", f"the certificate was rejected (net::{reason})", False
+    if "net::ERR_" in text:
+        reason = text.split("net::", 1)[1].split()[0]
+        return "target.unreachable", f"the page could not be loaded (net::{reason})", True
+    if "Timeout" in text and "exceeded" in text:
+        return "target.timeout", "the page did not load in time", True
+    if "closed" in text.lower() or "crash" in text.lower():
+        return "browser.crashed", "the browser closed or crashed during the check", True
+    first = text.strip().splitlines()[0] if text.strip() else "unknown error"
+    return "target.unreachable", first[:200], False
+
+
+class _Recorder:
+    """Collects what the context emits while the page loads."""
+
+    def __init__(self) -> None:
+        self.requests: list[ResourceRequest] = []
+        self.set_cookies: list[SetCookieHeader] = []
+        self.console_errors: list[str] = []
+        self.dialogs: list[str] = []
+        self.navigations: list[str] = []
+        self.pending: set[asyncio.Task[None]] = set()
+
+    def on_request(self, request: Any) -> None:
+        if len(self.requests) < MAX_REQUESTS:
+            try:
+                frame_url = request.frame.url
+            except Exception:  # noqa: BLE001 - service worker or detached frame
+                frame_url = ""
+            self.requests.append(ResourceRequest(redact_url(request.url), request.resource_type, redact_url(frame_url)))
+
+    def on_response(self, response: "Response") -> None:
+        # Set-Cookie needs the raw header array: only fetch it when there is one.
+        if response.request.resource_type in ("document", "xhr", "fetch") or response.headers.get("set-cookie"):
+            task = asyncio.ensure_future(self._read_set_cookie(response))
+            self.pending.add(task)
+            task.add_done_callback(self.pending.discard)
+
+    async def _read_set_cookie(self, response: "Response") -> None:
+        try:
+            headers = await response.headers_array()
+        except Exception:  # noqa: BLE001 - response gone with its context
+            return
+        date = next((h["value"] for h in headers if h["name"].lower() == "date"), None)
+        for header in headers:
+            if header["name"].lower() == "set-cookie":
+                for line in header["value"].split("\n"):
+                    shown, name, value = redact_set_cookie(line)
+                    if len(self.set_cookies) < 500:
+                        self.set_cookies.append(SetCookieHeader(
+                            url=redact_url(response.url), header=shown, name=name,
+                            value_length=len(value), value_sha256=value_digest(value), date=date))
+
+    def on_console(self, message: Any) -> None:
+        if message.type == "error" and len(self.console_errors) < MAX_CONSOLE:
+            self.console_errors.append(redact_url(message.text[:300]))
+
+    async def on_dialog(self, dialog: Any) -> None:
+        if len(self.dialogs) < 20:
+            self.dialogs.append(f"{dialog.type}: {dialog.message[:120]}")
+        try:
+            await dialog.dismiss()
+        except Exception:  # noqa: BLE001 - dialog already gone
+            pass
+
+
+async def capture(browser: "Browser", url: str, options: CaptureOptions = CaptureOptions()) -> PageSnapshot:
+    """Visit ``url`` once in a fresh, guarded context and return what was seen.
+
+    Raises ``CaptureFailed`` (with a partial snapshot) when the visit cannot complete.
+    """
+    started = time.monotonic()
+    deadline = started + options.timeout_s
+    guard = guard_mod.SubmissionGuard()
+    recorder = _Recorder()
+    context_options: dict[str, Any] = dict(guard_mod.CONTEXT_OPTIONS)
+    context_options["ignore_https_errors"] = False
+    if options.storage_state:
+        context_options["storage_state"] = options.storage_state
+    context_options.update(options.extra_context_options)
+    context = await browser.new_context(**context_options)
+    clock_task: asyncio.Task[tuple[ClockSample, ...]] | None = None
+    timings: dict[str, float] = {}
+    try:
+        await guard.install(context)
+        context.on("request", recorder.on_request)
+        context.on("response", recorder.on_response)
+        page = await context.new_page()
+        context.on("page", lambda popup: _close_popup(popup, guard))
+        page.on("console", recorder.on_console)
+        page.on("dialog", recorder.on_dialog)
+        page.on("framenavigated", lambda frame: _on_navigated(page, frame, recorder))
+        response = None
+        try:
+            response = await page.goto(url, wait_until="commit", timeout=_ms(deadline))
+        except Exception as exc:  # noqa: BLE001 - Playwright raises plain Error
+            code, message, transient = classify_error(str(exc))
+            landed = page.url if page.url not in ("", "about:blank") else ""
+            partial = PageSnapshot(requested_url=redact_url(url), final_url=redact_url(landed),
+                                   blocked_requests=guard.blocked, requests=tuple(recorder.requests),
+                                   timings={"total_s": round(time.monotonic() - started, 3)}, error=message)
+            raise CaptureFailed(code, message, partial, transient) from None
+        captured_at = time.time()
+        timings["response_s"] = round(time.monotonic() - started, 3)
+        if options.clock_probe is not None:
+            clock_task = asyncio.ensure_future(options.clock_probe(page.url))
+        await _settle(page, deadline, options.settle_s)
+        timings["settled_s"] = round(time.monotonic() - started, 3)
+
+        hops = await _redirect_chain(response)
+        main_headers = await _headers(response)
+        tls = await _tls(response)
+        frames = await _frames(page, deadline)
+        cookies_enabled = await _probe_cookies(page)
+        jar = tuple(_cookie_facts(c) for c in await context.cookies())
+        screenshot = await _screenshot(page, options.screenshot_dir, url, deadline)
+        if recorder.pending:
+            await asyncio.wait(set(recorder.pending), timeout=max(0.1, min(2.0, deadline - time.monotonic())))
+        clock_samples: tuple[ClockSample, ...] = ()
+        if clock_task is not None:
+            clock_samples = await _await_probe(clock_task, deadline)
+        timings["total_s"] = round(time.monotonic() - started, 3)
+        final_url = page.url
+        navigations = tuple(redact_url(u) for u in recorder.navigations[1:])
+        return PageSnapshot(
+            requested_url=redact_url(url),
+            final_url=redact_url(final_url),
+            http_status=response.status if response is not None else None,
+            redirects=hops,
+            navigations=navigations,
+            response_headers=main_headers,
+            tls=tls,
+            frames=frames,
+            cookies=jar,
+            set_cookie_headers=tuple(recorder.set_cookies),
+            requests=tuple(recorder.requests),
+            blocked_requests=guard.blocked,
+            console_errors=tuple(recorder.console_errors),
+            dialogs=tuple(recorder.dialogs),
+            clock_samples=clock_samples,
+            cookies_enabled=cookies_enabled,
+            timings=timings,
+            screenshot=screenshot,
+            captured_at=captured_at,
+        )
+    finally:
+        if clock_task is not None and not clock_task.done():
+            clock_task.cancel()
+        await close_context(context, guard)
+
+
+async def close_context(context: "BrowserContext", guard: guard_mod.SubmissionGuard) -> None:
+    """Close without letting a late beacon out: guard closing, network off, then close."""
+    guard.closing = True
+    try:
+        await asyncio.wait_for(asyncio.shield(_close(context)), timeout=10)
+    except (asyncio.TimeoutError, Exception):  # noqa: BLE001 - browser may already be gone
+        pass
+
+
+async def _close(context: "BrowserContext") -> None:
+    try:
+        await context.set_offline(True)
+    except Exception:  # noqa: BLE001
+        pass
+    await context.close()
+
+
+def _ms(deadline: float, cap: float | None = None) -> float:
+    remaining = max(0.05, deadline - time.monotonic())
+    if cap is not None:
+        remaining = min(remaining, cap)
+    return remaining * 1000
+
+
+def _on_navigated(page: "Page", frame: "Frame", recorder: _Recorder) -> None:
+    if frame == page.main_frame and len(recorder.navigations) < 50:
+        recorder.navigations.append(frame.url)
+
+
+def _close_popup(popup: "Page", guard: guard_mod.SubmissionGuard) -> None:
+    # Our page exists before this handler is attached: any page reported here is a popup.
+    guard.record("GET", popup.url or "about:blank", "popup", "network")
+    asyncio.ensure_future(_quiet(popup.close()))
+
+
+async def _quiet(awaitable: Awaitable[Any]) -> None:
+    try:
+        await awaitable
+    except Exception:  # noqa: BLE001
+        pass
+
+
+_LOGIN_FIELD = "input[type=password], input[type=email], input[autocomplete~=username]"
+_HAS_LOGIN_FIELD = f"() => !!document.querySelector({_LOGIN_FIELD!r})"
+
+
+async def _settle(page: "Page", deadline: float, settle_s: float) -> None:
+    """Wait for ``load``; if no login field is there yet (a page rendered by script), wait for
+    network idle and then for one, each bounded by ``settle_s``. Never a fixed sleep."""
+    for state in ("domcontentloaded", "load"):
+        try:
+            await page.wait_for_load_state(state, timeout=_ms(deadline - 0.5))
+        except Exception:  # noqa: BLE001 - a page that never finishes loading is still captured
+            return
+    if await _any_frame(page, _HAS_LOGIN_FIELD):
+        return
+    try:
+        await page.wait_for_load_state("networkidle", timeout=_ms(deadline - 0.5, settle_s))
+    except Exception:  # noqa: BLE001
+        pass
+    if await _any_frame(page, _HAS_LOGIN_FIELD):
+        return
+    try:
+        await page.wait_for_selector(_LOGIN_FIELD, state="attached", timeout=_ms(deadline - 0.5, min(settle_s, 1.0)))
+    except Exception:  # noqa: BLE001 - pages without a login field are fine
+        pass
+
+
+async def _any_frame(page: "Page", script: str) -> bool:
+    for frame in page.frames[:MAX_FRAMES]:
+        try:
+            if await asyncio.wait_for(frame.evaluate(script), timeout=1.0):
+                return True
+        except Exception:  # noqa: BLE001 - detached or busy frame
+            continue
+    return False
+
+
+async def _redirect_chain(response: "Response | None") -> tuple[RedirectHop, ...]:
+    if response is None:
+        return ()
+    requests = []
+    request = response.request
+    while request is not None and len(requests) < 50:
+        requests.append(request)
+        request = request.redirected_from
+    hops: list[RedirectHop] = []
+    for req in reversed(requests):
+        try:
+            resp = await req.response()
+        except Exception:  # noqa: BLE001
+            resp = None
+        hops.append(RedirectHop(url=redact_url(req.url), status=resp.status if resp else 0,
+                                headers=await _headers(resp)))
+    return tuple(hops)
+
+
+async def _headers(response: "Response | None") -> dict[str, str]:
+    if response is None:
+        return {}
+    try:
+        headers = await response.all_headers()
+    except Exception:  # noqa: BLE001
+        headers = dict(response.headers)
+    shown = {}
+    for name, value in headers.items():
+        if name == "set-cookie":
+            value = "\n".join(redact_set_cookie(v)[0] for v in value.split("\n"))
+        elif name == "location":
+            value = redact_url(value)
+        shown[name] = value
+    return shown
+
+
+async def _tls(response: "Response | None") -> TlsFacts | None:
+    if response is None:
+        return None
+    try:
+        details = await response.security_details()
+    except Exception:  # noqa: BLE001
+        return None
+    if not details:
+        return None
+    return TlsFacts(protocol=details.get("protocol"), issuer=details.get("issuer"),
+                    subject=details.get("subjectName"), valid_from=details.get("validFrom"),
+                    valid_to=details.get("validTo"))
+
+
+async def _frames(page: "Page", deadline: float) -> tuple[FrameFacts, ...]:
+    main_origin = _origin(page.url)
+    facts: list[FrameFacts] = []
+    for frame in page.frames[:MAX_FRAMES]:
+        parent = frame.parent_frame
+        try:
+            raw = await asyncio.wait_for(frame.evaluate(DOM_SCRIPT, DOM_LIMITS),
+                                         timeout=max(0.2, min(5.0, deadline - time.monotonic())))
+            facts.append(_frame_facts(raw, frame.name, parent.url if parent else None,
+                                      _origin(frame.url) != main_origin))
+        except Exception as exc:  # noqa: BLE001 - detached, crashed or busy frame
+            facts.append(FrameFacts(url=redact_url(frame.url), name=frame.name,
+                                    parent_url=redact_url(parent.url) if parent else None,
+                                    cross_origin=_origin(frame.url) != main_origin,
+                                    error=str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__))
+    return tuple(facts)
+
+
+def _origin(url: str) -> str:
+    scheme = url.split(":", 1)[0]
+    return f"{scheme}://{host_of(url)}"
+
+
+def _frame_facts(raw: Mapping[str, Any], name: str, parent_url: str | None, cross_origin: bool) -> FrameFacts:
+    return FrameFacts(
+        url=redact_url(raw.get("url", "")), name=name,
+        parent_url=redact_url(parent_url) if parent_url is not None else None,
+        cross_origin=cross_origin, title=raw.get("title", ""), headings=tuple(raw.get("headings", ())),
+        text=raw.get("text", ""), nav_text=raw.get("nav_text", ""), lang=raw.get("lang", ""),
+        forms=tuple(FormFacts(**{**f, "action": redact_url(f.get("action", ""))}) for f in raw.get("forms", ())),
+        inputs=tuple(InputFacts(**i) for i in raw.get("inputs", ())),
+        buttons=tuple(ButtonFacts(**b) for b in raw.get("buttons", ())),
+        links=tuple(LinkFacts(**{**link, "href": redact_url(link.get("href", ""))}) for link in raw.get("links", ())),
+        scripts=tuple(redact_url(s) for s in raw.get("scripts", ())),
+    )
+
+
+_COOKIE_PROBE = """() => {
+  if (!/^https?:$/.test(location.protocol)) return null;
+  const name = '__preflight_probe_' + Math.random().toString(36).slice(2, 8);
+  try {
+    document.cookie = name + '=1; path=/; SameSite=Lax' + (location.protocol === 'https:' ? '; Secure' : '');
+    const ok = document.cookie.split('; ').some((c) => c.startsWith(name + '='));
+    document.cookie = name + '=; path=/; max-age=0' + (location.protocol === 'https:' ? '; Secure' : '');
+    return ok;
+  } catch (e) { return false; }
+}"""
+
+
+async def _probe_cookies(page: "Page") -> bool | None:
+    """Write and read back a probe cookie through ``document.cookie``: no request is sent."""
+    try:
+        return await asyncio.wait_for(page.evaluate(_COOKIE_PROBE), timeout=3)
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def _cookie_facts(cookie: Mapping[str, Any]) -> CookieFacts:
+    value = str(cookie.get("value", ""))
+    name = str(cookie.get("name", ""))
+    return CookieFacts(name=name, domain=str(cookie.get("domain", "")), path=str(cookie.get("path", "/")),
+                       expires=float(cookie.get("expires", -1)), size=len(name) + len(value),
+                       value_sha256=value_digest(value), secure=bool(cookie.get("secure")),
+                       http_only=bool(cookie.get("httpOnly")), same_site=str(cookie.get("sameSite", "Lax")))
+
+
+async def _screenshot(page: "Page", directory: Path | None, url: str, deadline: float) -> str | None:
+    if directory is None:
+        return None
+    host = host_of(page.url) or host_of(url) or "page"
+    path = directory / f"{host}-{int(time.time() * 1000)}.png"
+    try:
+        await page.screenshot(path=str(path), timeout=_ms(deadline, 5.0), animations="disabled")
+    except Exception:  # noqa: BLE001
+        return None
+    return str(path)
+
+
+async def _await_probe(task: "asyncio.Task[tuple[ClockSample, ...]]", deadline: float) -> tuple[ClockSample, ...]:
+    try:
+        return await asyncio.wait_for(asyncio.shield(task), timeout=max(0.1, deadline - time.monotonic()))
+    except Exception:  # noqa: BLE001 - a failed probe means "clock unmeasurable", not a failed visit
+        task.cancel()
+        return ()

@@ -1,0 +1,125 @@
+// Reads the DOM facts checks need from one frame. Read-only: it never focuses, types, clicks
+// or changes anything. Walks open shadow roots. Returns plain JSON.
+(limits) => {
+  const MAX_TEXT = limits.maxText, MAX_LINKS = limits.maxLinks, MAX_INPUTS = limits.maxInputs;
+  const squash = (s) => String(s || '').replace(/\s+/g, ' ').trim();
+  const clip = (s, n) => { s = squash(s); return s.length > n ? s.slice(0, n) : s; };
+  const roots = [document];
+  const all = (selector) => {
+    const found = [];
+    for (const root of roots) {
+      try { root.querySelectorAll(selector).forEach((el) => found.push(el)); } catch (e) {}
+    }
+    return found;
+  };
+  // Collect open shadow roots (bounded).
+  try {
+    const walker = document.createTreeWalker(document.documentElement || document, NodeFilter.SHOW_ELEMENT);
+    let n = 0;
+    while (walker.nextNode() && n < 20000) {
+      n++;
+      const sr = walker.currentNode.shadowRoot;
+      if (sr && roots.length < 200) {
+        roots.push(sr);
+        const inner = document.createTreeWalker(sr, NodeFilter.SHOW_ELEMENT);
+        while (inner.nextNode() && n < 20000) {
+          n++;
+          if (inner.currentNode.shadowRoot && roots.length < 200) roots.push(inner.currentNode.shadowRoot);
+        }
+      }
+    }
+  } catch (e) {}
+  const inShadow = (el) => el.getRootNode && el.getRootNode() !== document;
+  const visible = (el) => {
+    try {
+      if (el.hidden) return false;
+      const style = getComputedStyle(el);
+      if (style.display === 'none' || style.visibility === 'hidden' || style.visibility === 'collapse') return false;
+      if (parseFloat(style.opacity) === 0) return false;
+      const rect = el.getBoundingClientRect();
+      if (rect.width < 2 || rect.height < 2) return false;
+      if (rect.right < -1000 || rect.bottom < -1000 || rect.left > 10000) return false;
+      if (el.closest && el.closest('[aria-hidden="true"]')) return false;
+      const clip = style.clip || '';
+      if (clip.startsWith('rect(0') || clip.startsWith('rect(1px, 1px')) return false;
+      return true;
+    } catch (e) { return false; }
+  };
+  const textOf = (el) => clip(el.innerText || el.textContent || '', 300);
+  const byId = (root, id) => { try { return root.getElementById ? root.getElementById(id) : root.querySelector('#' + CSS.escape(id)); } catch (e) { return null; } };
+  const labelOf = (el) => {
+    const parts = [];
+    try { if (el.labels) for (const l of el.labels) parts.push(textOf(l)); } catch (e) {}
+    const lb = el.getAttribute('aria-labelledby');
+    if (lb) for (const id of lb.split(/\s+/)) { const t = byId(el.getRootNode(), id) || document.getElementById(id); if (t) parts.push(textOf(t)); }
+    for (const attr of ['aria-label', 'title']) { const v = el.getAttribute(attr); if (v) parts.push(v); }
+    if (!parts.length) {
+      // A label-like element just before the control (common in formless React markup).
+      let prev = el.previousElementSibling;
+      if (!prev && el.parentElement) prev = el.parentElement.previousElementSibling;
+      if (prev && /^(LABEL|SPAN|DIV|P|STRONG|B)$/.test(prev.tagName)) parts.push(textOf(prev));
+    }
+    return clip(parts.join(' '), 200);
+  };
+  const forms = all('form');
+  const formIndex = (el) => { const f = el.form || (el.closest && el.closest('form')); const i = f ? forms.indexOf(f) : -1; return i >= 0 ? i : null; };
+  const attr = (el, name) => el.getAttribute(name) || '';
+  const resolve = (u) => { try { return new URL(u, document.baseURI).href; } catch (e) { return String(u || ''); } };
+  const headingNear = (el) => {
+    const own = el.querySelector('h1,h2,h3,h4,legend,[role=heading]');
+    if (own) return textOf(own);
+    let node = el;
+    for (let depth = 0; node && depth < 6; depth++) {
+      let sib = node.previousElementSibling;
+      for (let k = 0; sib && k < 8; k++) {
+        if (/^H[1-4]$/.test(sib.tagName) || sib.getAttribute('role') === 'heading') return textOf(sib);
+        const inner = sib.querySelector && sib.querySelector('h1,h2,h3,h4');
+        if (inner) return textOf(inner);
+        sib = sib.previousElementSibling;
+      }
+      node = node.parentElement;
+    }
+    return '';
+  };
+  const region = (el) => {
+    if (el.closest('form')) return 'form';
+    if (el.closest('nav,[role=navigation]')) return 'nav';
+    if (el.closest('header,[role=banner]')) return 'header';
+    if (el.closest('footer,[role=contentinfo]')) return 'footer';
+    return 'main';
+  };
+  const valueDesc = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value');
+  const hasValue = (el) => { try { return !!(el.tagName === 'INPUT' ? valueDesc.get.call(el) : el.value); } catch (e) { return false; } };
+  const out = {
+    url: location.href,
+    title: clip(document.title, 300),
+    lang: attr(document.documentElement, 'lang'),
+    headings: all('h1,h2,h3,[role=heading]').filter(visible).slice(0, 30).map(textOf).filter(Boolean),
+    text: clip(document.body ? document.body.innerText : '', MAX_TEXT),
+    nav_text: clip(all('nav,header,footer,[role=navigation],[role=banner],[role=contentinfo]').map((e) => e.innerText || '').join(' \n '), 5000),
+    forms: forms.slice(0, 50).map((f) => ({
+      action: resolve(f.getAttribute('action') || document.URL),
+      method: (f.getAttribute('method') || 'get').toLowerCase(),
+      id: f.id || '', name: attr(f, 'name'), target: attr(f, 'target'),
+      text: clip(f.innerText || '', 2000), heading: headingNear(f),
+    })),
+    inputs: all('input,select,textarea').slice(0, MAX_INPUTS).map((el) => ({
+      tag: el.tagName.toLowerCase(),
+      type: (el.tagName === 'INPUT' ? (attr(el, 'type') || 'text') : el.tagName.toLowerCase()).toLowerCase(),
+      name: attr(el, 'name'), id: el.id || '', autocomplete: attr(el, 'autocomplete'),
+      label: labelOf(el), placeholder: clip(attr(el, 'placeholder'), 200),
+      visible: visible(el), has_value: hasValue(el), required: el.required === true,
+      inputmode: attr(el, 'inputmode'), form_index: formIndex(el), in_shadow: inShadow(el),
+    })),
+    buttons: all('button,input[type=submit],input[type=button],input[type=image],[role=button]').slice(0, 100).map((el) => ({
+      text: clip(el.tagName === 'INPUT' ? (el.value || attr(el, 'aria-label') || attr(el, 'alt')) : (el.innerText || attr(el, 'aria-label') || attr(el, 'title')), 200),
+      type: (attr(el, 'type') || (el.tagName === 'BUTTON' ? 'submit' : 'button')).toLowerCase(),
+      form_index: formIndex(el), visible: visible(el),
+    })),
+    links: all('a[href]').slice(0, MAX_LINKS).map((a) => ({
+      href: a.href, text: clip(a.innerText || attr(a, 'aria-label') || attr(a, 'title'), 200), region: region(a),
+    })),
+    scripts: all('script[src]').slice(0, 300).map((s) => s.src),
+  };
+  return out;
+}

@@ -1,0 +1,227 @@
+"""The no-submission guarantee: nothing the page holds ever leaves the browser.
+
+Three layers, because each alone has holes:
+
+1. **Context options**: service workers blocked, downloads refused, fresh profile (no saved
+   passwords), autofill off (launch flags in ``browser``).
+2. **In the page** (an init script in every frame, before any page script): ``form.submit()``,
+   ``requestSubmit()`` and submit events are stopped; ``sendBeacon``, non-GET ``fetch``/XHR,
+   ``keepalive`` fetches, WebSockets and ``window.open`` are refused. The in-page layer matters
+   because a beacon fired from ``pagehide`` while a context closes can escape ``route()``.
+   Values of password fields and pre-filled inputs are registered with the guard (never
+   reported) so that the network layer can spot them in a URL.
+3. **At the network** (a context route): every request whose method is not GET or HEAD is
+   aborted, and so is any request whose URL carries a registered field value (a GET form, a
+   ``location`` assignment, an image beacon). WebSockets are closed before they connect.
+
+Every stopped attempt becomes a ``BlockedRequest`` (method, redacted URL, reason, layer).
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, unquote_plus
+
+from .models import BlockedRequest
+from .redact import redact_url
+
+if TYPE_CHECKING:  # pragma: no cover
+    from playwright.async_api import BrowserContext, Route, WebSocketRoute
+
+REPORT_BINDING = "__preflightGuardReport"
+SECRET_BINDING = "__preflightGuardSecret"
+MAX_RECORDED = 200
+MIN_SECRET_LENGTH = 4
+SAFE_METHODS = frozenset({"GET", "HEAD"})
+
+CONTEXT_OPTIONS: dict[str, Any] = {
+    "service_workers": "block",
+    "accept_downloads": False,
+    "java_script_enabled": True,
+    "bypass_csp": False,
+}
+
+# The init script. It closes over the bindings at document start, so a page that later
+# overwrites them cannot silence the guard, and it freezes what it replaces.
+INIT_SCRIPT = r"""
+(() => {
+  if (window.__preflightGuardInstalled) return;
+  const report = window.%(report)s;
+  const secret = window.%(secret)s;
+  const define = (obj, name, value) => {
+    try { Object.defineProperty(obj, name, {value, writable: false, configurable: false}); } catch (e) {}
+  };
+  define(window, '__preflightGuardInstalled', true);
+  const tell = (reason, method, url) => {
+    try { report(reason, String(method || 'GET').toUpperCase(), String(url || location.href)); } catch (e) {}
+  };
+  const abs = (u) => { try { return new URL(String(u), document.baseURI).href; } catch (e) { return String(u); } };
+  const seen = new Set();
+  const remember = (v) => {
+    if (typeof v !== 'string' || v.length < %(minlen)d || seen.has(v)) return;
+    seen.add(v);
+    try { secret(v); } catch (e) {}
+  };
+  const UNSENSITIVE = new Set(['hidden', 'submit', 'button', 'reset', 'checkbox', 'radio', 'image', 'file', 'range', 'color']);
+  const sensitive = (el) => el && el.tagName === 'INPUT' && !UNSENSITIVE.has((el.type || 'text').toLowerCase());
+  const desc = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value');
+  const scanInput = (el) => { if (sensitive(el)) { try { remember(desc.get.call(el)); } catch (e) {} } };
+  const scan = (root) => {
+    try { (root || document).querySelectorAll('input').forEach(scanInput); } catch (e) {}
+  };
+  // Any script that reads or writes a field value registers it before it can use it.
+  Object.defineProperty(HTMLInputElement.prototype, 'value', {
+    configurable: false, enumerable: desc.enumerable,
+    get() { const v = desc.get.call(this); if (sensitive(this)) remember(v); return v; },
+    set(v) { desc.set.call(this, v); if (sensitive(this)) remember(String(v)); },
+  });
+  const FD = window.FormData;
+  if (FD) {
+    const Wrapped = function FormData(form, submitter) {
+      if (form && form.querySelectorAll) scan(form);
+      return submitter === undefined ? (form === undefined ? new FD() : new FD(form)) : new FD(form, submitter);
+    };
+    Wrapped.prototype = FD.prototype;
+    define(window, 'FormData', Wrapped);
+  }
+
+  // Forms never leave the page.
+  const formMethod = (f) => (f.getAttribute('method') || 'get');
+  define(HTMLFormElement.prototype, 'submit', function () { scan(this); tell('form-submit', formMethod(this), this.action); });
+  define(HTMLFormElement.prototype, 'requestSubmit', function () { scan(this); tell('form-submit', formMethod(this), this.action); });
+  window.addEventListener('submit', (event) => {
+    const f = event.target;
+    if (f && f.querySelectorAll) scan(f);
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    tell('form-submit', f && formMethod(f), f && f.action);
+  }, true);
+  window.addEventListener('formdata', (event) => { if (event.target) scan(event.target); }, true);
+
+  // Nothing that carries a body, and nothing that outlives the page.
+  if (navigator.sendBeacon) {
+    define(Navigator.prototype, 'sendBeacon', function (url) { tell('beacon', 'POST', abs(url)); return false; });
+  }
+  const origFetch = window.fetch;
+  if (origFetch) {
+    define(window, 'fetch', function (input, init) {
+      let method = (init && init.method) || (input && input.method) || 'GET';
+      method = String(method).toUpperCase();
+      const url = abs((input && input.url) || input);
+      const keepalive = !!((init && init.keepalive) || (input && input.keepalive));
+      if (!['GET', 'HEAD'].includes(method) || keepalive || (init && init.body != null)) {
+        tell(keepalive ? 'keepalive' : 'fetch-' + method.toLowerCase(), method, url);
+        return Promise.reject(new TypeError('blocked by preflight'));
+      }
+      return origFetch.apply(this, arguments);
+    });
+  }
+  const xhrOpen = XMLHttpRequest.prototype.open;
+  const xhrSend = XMLHttpRequest.prototype.send;
+  const xhrMeta = new WeakMap();
+  define(XMLHttpRequest.prototype, 'open', function (method, url) {
+    xhrMeta.set(this, {method: String(method || 'GET').toUpperCase(), url: abs(url)});
+    return xhrOpen.apply(this, arguments);
+  });
+  define(XMLHttpRequest.prototype, 'send', function (body) {
+    const meta = xhrMeta.get(this) || {method: 'GET', url: ''};
+    if (!['GET', 'HEAD'].includes(meta.method) || body != null) {
+      tell('xhr-' + meta.method.toLowerCase(), meta.method, meta.url);
+      return;
+    }
+    return xhrSend.apply(this, arguments);
+  });
+  if (window.WebSocket) {
+    const Blocked = function WebSocket(url) { tell('websocket', 'GET', abs(url)); throw new DOMException('blocked by preflight', 'SecurityError'); };
+    define(window, 'WebSocket', Blocked);
+  }
+  define(window, 'open', function (url) { tell('popup', 'GET', url ? abs(url) : 'about:blank'); return null; });
+  if (navigator.serviceWorker) {
+    try { define(navigator.serviceWorker, 'register', function (url) { tell('service-worker', 'GET', abs(url)); return Promise.reject(new DOMException('blocked by preflight', 'SecurityError')); }); } catch (e) {}
+  }
+  document.addEventListener('DOMContentLoaded', () => scan(), true);
+  window.addEventListener('load', () => scan(), true);
+  window.addEventListener('pagehide', () => scan(), true);
+})();
+""" % {"report": REPORT_BINDING, "secret": SECRET_BINDING, "minlen": MIN_SECRET_LENGTH}
+
+
+class SubmissionGuard:
+    """Installs the guard on a context and records what it stopped.
+
+    One guard per context (per target). Methods are called from Playwright's event loop;
+    the lock only protects against the binding and route callbacks interleaving.
+    """
+
+    def __init__(self) -> None:
+        self._blocked: list[BlockedRequest] = []
+        self._secrets: set[str] = set()
+        self._lock = threading.Lock()
+        self.closing = False
+
+    @property
+    def blocked(self) -> tuple[BlockedRequest, ...]:
+        with self._lock:
+            return tuple(self._blocked)
+
+    def record(self, method: str, url: str, reason: str, layer: str) -> None:
+        with self._lock:
+            if len(self._blocked) < MAX_RECORDED:
+                self._blocked.append(BlockedRequest(method=method.upper()[:16], url=redact_url(url, self._secrets),
+                                                    reason=reason[:40], layer=layer))
+
+    def remember_secret(self, value: str) -> None:
+        if isinstance(value, str) and len(value) >= MIN_SECRET_LENGTH:
+            with self._lock:
+                if len(self._secrets) < 10_000:
+                    self._secrets.add(value)
+
+    def carries_secret(self, url: str) -> bool:
+        with self._lock:
+            secrets = tuple(self._secrets)
+        if not secrets:
+            return False
+        forms = {url, unquote(url), unquote_plus(url)}
+        return any(secret in form for secret in secrets for form in forms)
+
+    async def install(self, context: "BrowserContext") -> None:
+        await context.expose_binding(REPORT_BINDING, self._on_report)
+        await context.expose_binding(SECRET_BINDING, self._on_secret)
+        await context.add_init_script(script=INIT_SCRIPT)
+        await context.route("**/*", self._on_route)
+        if hasattr(context, "route_web_socket"):
+            await context.route_web_socket("**/*", self._on_websocket)
+
+    # -- callbacks (synchronous where possible: they must run before the request they guard)
+
+    def _on_report(self, _source: Any, reason: Any, method: Any, url: Any) -> None:
+        self.record(str(method), str(url), str(reason), "page")
+
+    def _on_secret(self, _source: Any, value: Any) -> None:
+        self.remember_secret(str(value))
+
+    async def _on_route(self, route: "Route") -> None:
+        request = route.request
+        method = request.method.upper()
+        try:
+            if method not in SAFE_METHODS:
+                self.record(method, request.url, "non-get-method", "network")
+                await route.abort("blockedbyclient")
+            elif self.carries_secret(request.url):
+                self.record(method, request.url, "secret-in-url", "network")
+                await route.abort("blockedbyclient")
+            elif self.closing:
+                # After the visit nothing more needs to load; late beacons die here too.
+                await route.abort("aborted")
+            else:
+                await route.fallback()
+        except Exception:  # noqa: BLE001 - the page or context went away mid-route
+            pass
+
+    async def _on_websocket(self, ws: "WebSocketRoute") -> None:
+        self.record("GET", ws.url, "websocket", "network")
+        try:
+            await ws.close(code=1008, reason="blocked by preflight")
+        except Exception:  # noqa: BLE001
+            pass

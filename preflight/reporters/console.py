@@ -1,0 +1,53 @@
+"""Human report for a terminal (Rich). Returns text; the CLI decides where it goes."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from ..models import RunReport, Severity, TargetResult, Verdict
+
+_STYLE = {Severity.FAIL: "bold red", Severity.WARN: "yellow", Severity.PASS: "green", Severity.INFO: "dim"}
+_VERDICT = {Verdict.FAIL: "bold red", Verdict.ERROR: "bold magenta", Verdict.WARN: "yellow", Verdict.PASS: "bold green"}
+_MARK = {Severity.FAIL: "✗", Severity.WARN: "!", Severity.PASS: "✓", Severity.INFO: "·"}
+
+
+def render(report: RunReport, color: bool = False, width: int = 100, verbose: bool = False) -> str:
+    buffer = io.StringIO()
+    console = Console(file=buffer, force_terminal=color, no_color=not color, width=width, highlight=False)
+    for result in report.results:
+        _target(console, result, verbose)
+    verdict = report.verdict
+    console.print(f"[{_VERDICT[verdict]}]{verdict.value.upper()}[/] — {len(report.results)} target(s) in "
+                  f"{report.elapsed_s:.1f} s · allowlist: {escape(report.allowlist_path)} · browser: {escape(report.browser)}")
+    return buffer.getvalue()
+
+
+def _target(console: Console, result: TargetResult, verbose: bool) -> None:
+    verdict = result.verdict
+    console.rule(f"[{_VERDICT[verdict]}]{verdict.value.upper()}[/] {escape(result.target)}", align="left")
+    snapshot = result.snapshot
+    if snapshot is not None and snapshot.final_url and snapshot.final_url != result.target:
+        console.print(f"  landed on {escape(snapshot.final_url)}"
+                      + (f" (HTTP {snapshot.http_status})" if snapshot.http_status else ""))
+    portal = result.section("portal")
+    if portal:
+        evidence = "; ".join(str(e) for e in list(portal.get("evidence", []))[:3])
+        console.print(f"  login: [bold]{escape(str(portal.get('role')))}[/] "
+                      f"({float(portal.get('confidence') or 0):.0%}), form {escape(str(portal.get('login_form')))}"
+                      + (f" — {escape(evidence)}" if evidence else ""))
+    clock = result.section("clock")
+    if clock and clock.get("skew_seconds") is not None:
+        console.print(f"  clock: {clock['skew_seconds']:+.2f} s ± {clock.get('uncertainty_seconds') or 0:.2f} s")
+    table = Table.grid(padding=(0, 1))
+    table.add_column(width=2)
+    table.add_column()
+    for finding in sorted(result.findings, key=lambda f: -f.severity.rank):
+        if finding.severity is Severity.INFO and not verbose:
+            continue
+        table.add_row(f"[{_STYLE[finding.severity]}]{_MARK[finding.severity]}[/]",
+                      f"{escape(finding.message)} [dim]({finding.code})[/]")
+    console.print(table)

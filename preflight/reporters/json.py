@@ -1,0 +1,58 @@
+"""The JSON contract (``preflight/run@1``): one serializer, validated against the committed schema."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..models import SCHEMA_RUN, Finding, RunReport, TargetResult
+from ..redact import redact_url
+
+
+def finding_to_dict(finding: Finding) -> dict[str, Any]:
+    return {"check": finding.check, "code": finding.code, "severity": finding.severity.value,
+            "message": finding.message, "evidence": _plain(finding.evidence)}
+
+
+def result_to_dict(result: TargetResult) -> dict[str, Any]:
+    snapshot = result.snapshot
+    redirects = [hop.url for hop in snapshot.redirects] if snapshot else []
+    return {
+        "target": redact_url(result.target),
+        "final_url": snapshot.final_url if snapshot else None,
+        "redirects": redirects,
+        "http_status": snapshot.http_status if snapshot else None,
+        "verdict": result.verdict.value,
+        "findings": [finding_to_dict(f) for f in result.findings],
+        "portal": _plain(result.section("portal")),
+        "clock": _plain(result.section("clock")),
+        "cookies": _plain(result.section("cookies")),
+        "blocked_requests": [{"method": b.method, "url": b.url, "reason": b.reason, "layer": b.layer}
+                             for b in (snapshot.blocked_requests if snapshot else ())],
+        "tls": _plain(snapshot.tls) if snapshot and snapshot.tls else None,
+        "attempts": result.attempts,
+        "error": {"code": result.error.code, "message": result.error.message} if result.error else None,
+        "timings": dict(snapshot.timings) if snapshot and snapshot.timings else {"total_s": result.elapsed_s},
+        "screenshot": snapshot.screenshot if snapshot else None,
+    }
+
+
+def report_to_dict(report: RunReport) -> dict[str, Any]:
+    return {
+        "schema": SCHEMA_RUN,
+        "verdict": report.verdict.value,
+        "allowlist": report.allowlist_path,
+        "browser": report.browser,
+        "elapsed_s": report.elapsed_s,
+        "results": [result_to_dict(r) for r in report.results],
+    }
+
+
+def render(report: RunReport) -> str:
+    return json.dumps(report_to_dict(report), indent=2, ensure_ascii=False) + "\n"
+
+
+def _plain(value: Any) -> Any:
+    from ..models import _to_jsonable
+
+    return _to_jsonable(value)

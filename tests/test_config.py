@@ -1,0 +1,102 @@
+import pytest
+
+from preflight.config import find_allowlist, load_allowlist, parse_allowlist
+from preflight.errors import ConfigError
+
+from .factories import default_allowlist
+
+PORTAL = '[[portal]]\npayer = "P"\nname = "N"\nrole = "{role}"\nhosts = [{hosts}]\n'
+
+
+def portal(hosts: str = '"portal.example.com"', role: str = "provider") -> str:
+    return PORTAL.format(role=role, hosts=hosts)
+
+
+def test_default_allowlist_has_the_cigna_portals_by_role():
+    allowlist = default_allowlist()
+    assert allowlist.lookup("cignaforhcp.cigna.com").role == "provider"
+    assert allowlist.lookup("provider.evernorth.com").role == "provider"
+    assert allowlist.lookup("my.cigna.com").role == "member"
+    assert allowlist.lookup("cignaforemployers.cigna.com").role == "employer"
+    assert allowlist.lookup("cigna.com") is None
+
+
+def test_hosts_are_normalised_to_lowercase_ascii():
+    allowlist = parse_allowlist(portal('"Portal.Example.COM.", "bücher.example"'))
+    assert allowlist.lookup("portal.example.com") is not None
+    assert allowlist.lookup("xn--bcher-kva.example") is not None
+
+
+def test_patterns_match_subdomains_only():
+    allowlist = parse_allowlist(portal() + 'host_patterns = ["*.portal.example.org"]\n')
+    assert allowlist.lookup("a.portal.example.org").via_pattern == "*.portal.example.org"
+    assert allowlist.lookup("portal.example.org") is None
+    assert allowlist.lookup("evilportal.example.org") is None
+
+
+@pytest.mark.parametrize("text, message", [
+    ("", "no [[portal]]"),
+    ("x = ", "invalid TOML"),
+    ("colour = 1\n" + portal(), "unknown key 'colour'"),
+    (portal() + 'colour = "red"\n', "unknown key 'colour'"),
+    (portal(role="doctor"), "unknown role 'doctor'"),
+    (portal('"https://portal.example.com/"'), "is not a host name"),
+    (portal('"portal.example.com:443"'), "is not a host name"),
+    (portal('"a b.example.com"'), "is not a host name"),
+    (portal('"*.example.com"'), "is a pattern"),
+    (portal('"localhost"'), "is not a host name"),
+    (portal("42"), "must be a list of strings"),
+    (portal(""), "is empty"),
+    (portal('"a.example.com", "A.example.com"'), "duplicate host"),
+    (portal() + portal(), "duplicate host"),
+    (portal() + portal(role="member"), "listed as provider"),
+    ('[[portal]]\npayer = "P"\nrole = "provider"\nhosts = ["a.example.com"]\n', "missing required key 'name'"),
+    ('portal = 3', "array of tables"),
+])
+def test_invalid_allowlists_name_the_problem(text, message):
+    with pytest.raises(ConfigError) as info:
+        parse_allowlist(text, "allow.toml")
+    assert message in str(info.value)
+    assert str(info.value).startswith("allow.toml")
+
+
+def test_error_names_the_line():
+    text = portal() + portal('"b.example.com"', role="teacher")
+    with pytest.raises(ConfigError, match=r"allow.toml:9: portal #2: unknown role"):
+        parse_allowlist(text, "allow.toml")
+
+
+def test_unreadable_binary_and_directory_files_are_config_errors(tmp_path):
+    binary = tmp_path / "bin.toml"
+    binary.write_bytes(b"\xff\xfe\x00\x01")
+    with pytest.raises(ConfigError, match="not a UTF-8 text file"):
+        load_allowlist(binary)
+    with pytest.raises(ConfigError, match="cannot read"):
+        load_allowlist(tmp_path / "missing.toml")
+    with pytest.raises(ConfigError, match="is a directory"):
+        load_allowlist(tmp_path)
+
+
+def test_discovery_order(tmp_path, monkeypatch):
+    monkeypatch.delenv("PREFLIGHT_ALLOWLIST", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    work = tmp_path / "work"
+    work.mkdir()
+    assert find_allowlist(None, cwd=work) is None  # packaged default
+    user = tmp_path / "config" / "preflight" / "allowlist.toml"
+    user.parent.mkdir(parents=True)
+    user.write_text(portal())
+    assert find_allowlist(None, cwd=work) == user
+    (work / "allowlist.toml").write_text(portal())
+    assert find_allowlist(None, cwd=work) == work / "allowlist.toml"
+    monkeypatch.setenv("PREFLIGHT_ALLOWLIST", "/env/allow.toml")
+    assert str(find_allowlist(None, cwd=work)) == "/env/allow.toml"
+    assert str(find_allowlist("/cli/allow.toml", cwd=work)) == "/cli/allow.toml"
+
+
+def test_repository_allowlist_matches_the_packaged_default():
+    from pathlib import Path
+
+    from preflight.config import packaged_default_text
+
+    assert (Path(__file__).parent.parent / "allowlist.toml").read_text() == packaged_default_text()

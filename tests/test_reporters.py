@@ -1,0 +1,85 @@
+import json
+from importlib import resources
+
+import jsonschema
+
+from preflight.checks import CheckConfig
+from preflight.models import (
+    CheckResult,
+    Finding,
+    PageSnapshot,
+    RunReport,
+    Severity,
+    TargetError,
+    TargetResult,
+    Verdict,
+)
+from preflight.reporters import REPORTERS, OutputFormat
+from preflight.reporters import console as console_reporter
+from preflight.reporters import json as json_reporter
+from preflight.runner import run_checks
+
+from .factories import default_allowlist, snapshot
+
+SCHEMA = json.loads(resources.files("preflight").joinpath("schema/run.schema.json").read_text())
+
+
+def report_of(*results):
+    return RunReport(results=results, allowlist_path="<packaged default>", browser="test")
+
+
+def judged(snap):
+    return TargetResult(snap.requested_url, snap, run_checks(snap, CheckConfig(default_allowlist())))
+
+
+def test_every_output_format_has_a_reporter():
+    assert set(REPORTERS) == set(OutputFormat)
+
+
+def test_json_report_matches_the_committed_schema():
+    report = report_of(judged(snapshot()), judged(snapshot("https://evil.example/")),
+                       TargetResult("https://down.example/", None, (), TargetError("target.unreachable", "refused")))
+    document = json.loads(json_reporter.render(report))
+    jsonschema.validate(document, SCHEMA)
+    assert document["schema"] == "preflight/run@1"
+    assert [r["verdict"] for r in document["results"]] == ["pass", "fail", "error"]
+    assert document["verdict"] == "fail"
+
+
+def test_exit_codes():
+    passing, failing = judged(snapshot()), judged(snapshot("https://evil.example/"))
+    unreachable = TargetResult("x", None, (), TargetError("target.unreachable", "refused"))
+    warning = TargetResult("x", snapshot(), (CheckResult("domain", (Finding("domain", "domain.x", Severity.WARN, "w"),)),))
+    assert report_of(passing).exit_code() == 0
+    assert report_of(passing, warning).exit_code() == 0
+    assert report_of(passing, warning).exit_code(fail_on_warn=True) == 1
+    assert report_of(passing, failing).exit_code() == 1
+    assert report_of(passing, unreachable).exit_code() == 3
+    assert report_of(failing, unreachable).exit_code() == 1
+
+
+def test_a_crashing_check_becomes_an_error_result_and_others_still_run(monkeypatch):
+    import preflight.runner as runner
+
+    def broken(_snapshot, _config):
+        raise KeyError("boom")
+
+    monkeypatch.setitem(runner.CHECKS, "domain", broken)
+    results = run_checks(snapshot(), CheckConfig(default_allowlist()))
+    by_name = {r.check: r for r in results}
+    assert "KeyError" in by_name["domain"].error
+    assert by_name["transport"].findings
+    target = TargetResult("x", snapshot(), results)
+    assert any(f.code == "domain.error" for f in target.findings)
+    assert target.verdict is Verdict.WARN
+
+
+def test_console_report_shows_verdict_and_codes():
+    text = console_reporter.render(report_of(judged(snapshot("https://evil.example/"))))
+    assert "FAIL" in text and "domain.not_allowlisted" in text
+
+
+def test_snapshot_round_trips_through_json():
+    original = snapshot(hops=("https://cignaforhcp.com/",))
+    again = PageSnapshot.from_dict(json.loads(json.dumps(original.to_dict())))
+    assert again == original
