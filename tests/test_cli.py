@@ -1,0 +1,95 @@
+"""Bad input: one line, ``preflight: error: …``, exit 2, never a traceback. No browser needed."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from preflight.cli import validate_target
+from preflight.errors import UsageError
+
+
+def preflight(*args: str, env: dict | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "preflight", *args], capture_output=True, text=True,
+                          timeout=60, env=env)
+
+
+def assert_one_line_error(result: subprocess.CompletedProcess[str], code: int = 2) -> str:
+    assert result.returncode == code, result.stderr
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("preflight: error: ")
+    assert " — " in lines[0], "the error should say what to do"
+    assert result.stdout == ""
+    return lines[0]
+
+
+@pytest.mark.parametrize("args, needle", [
+    (["check"], "no URL given"),
+    (["check", "file:///etc/passwd"], "unsupported scheme 'file:'"),
+    (["check", "javascript:alert(1)"], "unsupported scheme"),
+    (["check", "data:text/html,hi"], "unsupported scheme"),
+    (["check", "ftp://cigna.com/"], "unsupported scheme"),
+    (["check", "https://exa mple.com/"], "not a valid URL"),
+    (["check", "https://"], "not a valid URL"),
+    (["check", "https://[::1"], "not a valid URL"),
+    (["check", "--nope", "https://x.com"], "No such option"),
+    (["check", "--timeout", "0", "https://x.com"], "--timeout"),
+    (["check", "--jobs", "many", "https://x.com"], "--jobs"),
+    (["check", "--resolve", "nonsense", "https://x.com"], "--resolve"),
+    (["check", "--connect-to", "a:b", "https://x.com"], "--connect-to"),
+    (["check", "--trust-cert", "/nonexistent.pem", "https://x.com"], "--trust-cert"),
+    (["check", "--json", "--json-file", "-", "https://x.com"], "both write JSON"),
+    (["check", "--json-file", "/nonexistent-dir/out.json", "https://x.com"], "does not exist"),
+    (["check", "--allowlist", "/nonexistent.toml", "https://x.com"], "cannot read allowlist"),
+    (["nonsense"], "No such command"),
+    (["allowlist", "validate", "--allowlist", "/nonexistent.toml"], "cannot read"),
+])
+def test_bad_input_is_one_line_and_exit_2(args, needle):
+    line = assert_one_line_error(preflight(*args))
+    assert needle in line
+
+
+def test_credentials_in_a_url_are_refused_and_redacted():
+    line = assert_one_line_error(preflight("check", "https://alice:hunter2secret@cignaforhcp.cigna.com/"))
+    assert "hunter2secret" not in line and "alice" not in line
+    assert "credentials" in line
+
+
+def test_trust_cert_that_is_not_a_certificate(tmp_path):
+    bogus = tmp_path / "cert.pem"
+    bogus.write_text("not a certificate")
+    assert "not a PEM or DER certificate" in assert_one_line_error(preflight("check", "--trust-cert", str(bogus), "https://x.com"))
+
+
+def test_too_many_urls():
+    line = assert_one_line_error(preflight("check", *[f"https://h{i}.example.com/" for i in range(1001)]))
+    assert "at most 1000" in line
+
+
+def test_broken_allowlist_names_file_and_line(tmp_path):
+    broken = tmp_path / "allowlist.toml"
+    broken.write_text('[[portal]]\npayer = "P"\nname = "N"\nrole = "dentist"\nhosts = ["a.example.com"]\n')
+    line = assert_one_line_error(preflight("check", "--allowlist", str(broken), "https://a.example.com/"))
+    assert f"{broken}:4" in line and "unknown role" in line
+
+
+def test_no_browser_is_exit_3(tmp_path):
+    env = {"PATH": str(tmp_path), "HOME": str(tmp_path), "PLAYWRIGHT_BROWSERS_PATH": str(tmp_path)}
+    line = assert_one_line_error(preflight("check", "https://cignaforhcp.cigna.com/", env=env), code=3)
+    assert "no Chromium found" in line
+
+
+def test_version_and_help():
+    assert preflight("--version").stdout.startswith("preflight, version")
+    result = preflight("check", "--help")
+    assert result.returncode == 0 and "--connect-to" in result.stdout
+
+
+def test_schemeless_targets_mean_https():
+    assert validate_target("cignaforhcp.cigna.com/login") == "https://cignaforhcp.cigna.com/login"
+    with pytest.raises(UsageError):
+        validate_target("   ")
