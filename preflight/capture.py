@@ -214,13 +214,11 @@ async def capture(browser: "Browser", url: str, options: CaptureOptions = Captur
         await _settle(page, deadline, options.settle_s)
         timings["settled_s"] = round(time.monotonic() - started, 3)
 
-        hops = await _redirect_chain(response)
-        main_headers = await _headers(response)
-        tls = await _tls(response)
-        frames = await _frames(page, deadline)
-        cookies_enabled = await _probe_cookies(page)
-        jar = tuple(_cookie_facts(c) for c in await context.cookies())
-        screenshot = await _screenshot(page, options.screenshot_dir, url, deadline)
+        # Independent reads: one round trip each, so ask for them all at once.
+        hops, main_headers, tls, frames, cookies_enabled, raw_jar, screenshot = await asyncio.gather(
+            _redirect_chain(response), _headers(response), _tls(response), _frames(page, deadline),
+            _probe_cookies(page), context.cookies(), _screenshot(page, options.screenshot_dir, url, deadline))
+        jar = tuple(_cookie_facts(c) for c in raw_jar)
         if recorder.pending:
             await asyncio.wait(set(recorder.pending), timeout=max(0.1, min(2.0, deadline - time.monotonic())))
         clock_samples: tuple[ClockSample, ...] = ()

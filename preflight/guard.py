@@ -19,6 +19,7 @@ Every stopped attempt becomes a ``BlockedRequest`` (method, redacted URL, reason
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, unquote_plus
@@ -186,12 +187,14 @@ class SubmissionGuard:
         return any(secret in form for secret in secrets for form in forms)
 
     async def install(self, context: "BrowserContext") -> None:
-        await context.expose_binding(REPORT_BINDING, self._on_report)
-        await context.expose_binding(SECRET_BINDING, self._on_secret)
-        await context.add_init_script(script=INIT_SCRIPT)
-        await context.route("**/*", self._on_route)
+        # Bindings first: the init script captures them at document start. The rest is
+        # independent, so it goes in one round of messages.
+        await asyncio.gather(context.expose_binding(REPORT_BINDING, self._on_report),
+                             context.expose_binding(SECRET_BINDING, self._on_secret))
+        steps = [context.add_init_script(script=INIT_SCRIPT), context.route("**/*", self._on_route)]
         if hasattr(context, "route_web_socket"):
-            await context.route_web_socket("**/*", self._on_websocket)
+            steps.append(context.route_web_socket("**/*", self._on_websocket))
+        await asyncio.gather(*steps)
 
     # -- callbacks (synchronous where possible: they must run before the request they guard)
 
