@@ -224,9 +224,10 @@ async def capture(browser: "Browser", url: str, options: CaptureOptions = Captur
         clock_samples: tuple[ClockSample, ...] = ()
         if clock_task is not None:
             clock_samples = await _await_probe(clock_task, deadline)
-        timings["total_s"] = round(time.monotonic() - started, 3)
         final_url = page.url
         navigations = tuple(redact_url(u) for u in recorder.navigations[1:])
+        await _leave(page, guard, deadline)
+        timings["total_s"] = round(time.monotonic() - started, 3)
         return PageSnapshot(
             requested_url=redact_url(url),
             final_url=redact_url(final_url),
@@ -252,6 +253,18 @@ async def capture(browser: "Browser", url: str, options: CaptureOptions = Captur
         if clock_task is not None and not clock_task.done():
             clock_task.cancel()
         await close_context(context, guard)
+
+
+async def _leave(page: "Page", guard: guard_mod.SubmissionGuard, deadline: float) -> None:
+    """Unload the page while the guard still listens, so ``pagehide``/``beforeunload`` senders
+    fire now (and are stopped and reported) rather than during close, where a beacon can slip
+    past ``route()``. From here on the route aborts every request."""
+    guard.closing = True
+    try:
+        await page.goto("about:blank", wait_until="commit", timeout=_ms(deadline, 2.0))
+        await asyncio.wait_for(page.evaluate("0"), timeout=1.0)  # ordered round trip: reports are in
+    except Exception:  # noqa: BLE001 - a page that will not unload is closed with its context
+        pass
 
 
 async def close_context(context: "BrowserContext", guard: guard_mod.SubmissionGuard) -> None:

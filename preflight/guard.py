@@ -20,6 +20,7 @@ Every stopped attempt becomes a ``BlockedRequest`` (method, redacted URL, reason
 from __future__ import annotations
 
 import asyncio
+import base64
 import threading
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, unquote_plus
@@ -148,6 +149,23 @@ INIT_SCRIPT = r"""
 """ % {"report": REPORT_BINDING, "secret": SECRET_BINDING, "minlen": MIN_SECRET_LENGTH}
 
 
+def _encodings(value: str) -> set[str]:
+    """The ways a page commonly smuggles a value into a URL (checked after URL-decoding)."""
+    raw = value.encode("utf-8", "surrogatepass")
+    b64 = base64.b64encode(raw).decode("ascii")
+    encoded = {value, b64.rstrip("="), base64.urlsafe_b64encode(raw).decode("ascii").rstrip("="),
+               raw.hex(), raw.hex().upper(), value[::-1]}
+    # Inside a larger base64 blob the value starts at any of three byte alignments; keep, for
+    # each, the characters that depend on the value's bytes alone.
+    for pad in range(3):
+        blob = base64.b64encode(b"\0" * pad + raw).decode("ascii")
+        start = 4 if pad else 0
+        encoded.add(blob[start: ((pad + len(raw)) // 3) * 4])
+        urlsafe = base64.urlsafe_b64encode(b"\0" * pad + raw).decode("ascii")
+        encoded.add(urlsafe[start: ((pad + len(raw)) // 3) * 4])
+    return {e for e in encoded if len(e) >= MIN_SECRET_LENGTH}
+
+
 class SubmissionGuard:
     """Installs the guard on a context and records what it stopped.
 
@@ -158,6 +176,7 @@ class SubmissionGuard:
     def __init__(self) -> None:
         self._blocked: list[BlockedRequest] = []
         self._secrets: set[str] = set()
+        self._encoded: set[str] = set()
         self._lock = threading.Lock()
         self.closing = False
 
@@ -175,16 +194,18 @@ class SubmissionGuard:
     def remember_secret(self, value: str) -> None:
         if isinstance(value, str) and len(value) >= MIN_SECRET_LENGTH:
             with self._lock:
-                if len(self._secrets) < 10_000:
+                if len(self._secrets) < 10_000 and value not in self._secrets:
                     self._secrets.add(value)
+                    self._encoded.update(_encodings(value))
 
     def carries_secret(self, url: str) -> bool:
+        """Whether ``url`` holds a field value: as typed, percent-encoded, base64 or hex."""
         with self._lock:
-            secrets = tuple(self._secrets)
-        if not secrets:
+            encoded = tuple(self._encoded)
+        if not encoded:
             return False
         forms = {url, unquote(url), unquote_plus(url)}
-        return any(secret in form for secret in secrets for form in forms)
+        return any(secret in form for secret in encoded for form in forms)
 
     async def install(self, context: "BrowserContext") -> None:
         # Bindings first: the init script captures them at document start. The rest is

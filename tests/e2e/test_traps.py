@@ -1,0 +1,82 @@
+"""Every trap page through `preflight check`: the mock portal's own log must show nothing sent.
+
+The evidence is the server's request log, not the tool's report: no request with a body, no
+method but GET/HEAD, and no sentinel in any request (raw, percent-decoded, base64 or hex).
+Each attempt must also be reported by the tool.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+from urllib.parse import unquote_plus
+
+import pytest
+
+from preflight.mock.server import MockPortal
+
+pytestmark = pytest.mark.e2e
+TRAPS = Path(__file__).resolve().parent.parent.parent / "fixtures" / "traps"
+MANIFEST = tomllib.loads((TRAPS / "traps.toml").read_text())["trap"]
+HOST = "traps.preflight.test"
+HELPER_SENTINELS = ["SENTINEL-IFRAMEFORM-child01", "SENTINEL-POPUPCHILD-child02", "SENTINEL-SERVICEWORKER-child03"]
+
+
+def encodings(sentinel: str) -> list[str]:
+    raw = sentinel.encode()
+    found = [sentinel, raw.hex()]
+    for pad in range(3):
+        blob = base64.b64encode(b"\0" * pad + raw).decode()
+        found.append(blob[4 if pad else 0: ((pad + len(raw)) // 3) * 4])
+    return found
+
+
+@pytest.fixture(scope="module")
+def trap_run():
+    with MockPortal(roots=[TRAPS]) as portal:
+        urls = [portal.url(HOST, "/" + trap["page"]) for trap in MANIFEST]
+        args = [sys.executable, "-m", "preflight", "check", *urls, "--json", "--jobs", "6", "--no-clock",
+                "--timeout", "20", "--trust-cert", str(portal.cert_path)]
+        for mapping in portal.connect_to_args([HOST]):
+            args += ["--connect-to", mapping]
+        result = subprocess.run(args, capture_output=True, text=True, timeout=300)
+        records = list(portal.requests)
+    assert result.stdout, result.stderr
+    return json.loads(result.stdout), records
+
+
+def test_the_server_never_received_a_body_a_post_or_a_sentinel(trap_run):
+    _report, records = trap_run
+    assert records, "the traps were never loaded"
+    sentinels = [t["sentinel"] for t in MANIFEST] + HELPER_SENTINELS
+    leaks = []
+    for record in records:
+        text = unquote_plus(json.dumps(record))
+        if record["method"] not in ("GET", "HEAD") or record.get("body_bytes"):
+            leaks.append((record["method"], record["path"], "method/body"))
+        for sentinel in sentinels:
+            if any(form in text for form in encodings(sentinel)):
+                leaks.append((record["method"], record["path"], sentinel))
+    assert leaks == []
+
+
+def test_every_trap_page_was_loaded(trap_run):
+    _report, records = trap_run
+    loaded = {r["path"] for r in records}
+    assert {"/" + t["page"] for t in MANIFEST} <= loaded
+
+
+@pytest.mark.parametrize("trap", MANIFEST, ids=[t["page"] for t in MANIFEST])
+def test_each_attempt_is_reported(trap_run, trap):
+    report, _records = trap_run
+    result = next(r for r in report["results"] if r["target"].endswith("/" + trap["page"]))
+    assert trap["sentinel"] not in json.dumps(result)
+    if trap.get("may_not_fire") and not result["blocked_requests"]:
+        pytest.skip(f"{trap['page']}: the visit ended before the trap fired")
+    assert result["blocked_requests"], f"{trap['page']}: {trap['what']} was not reported"
+    assert any(f["code"] == "submission.blocked" for f in result["findings"])
+    assert trap["sentinel"] not in json.dumps(result)
