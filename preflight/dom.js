@@ -54,10 +54,13 @@
     if (lb) for (const id of lb.split(/\s+/)) { const t = byId(el.getRootNode(), id) || document.getElementById(id); if (t) parts.push(textOf(t)); }
     for (const attr of ['aria-label', 'title']) { const v = el.getAttribute(attr); if (v) parts.push(v); }
     if (!parts.length) {
-      // A label-like element just before the control (common in formless React markup).
+      // A label-like element just before the control (common in formless React markup), unless
+      // it belongs to another control (a wrapping <label> of the previous field).
       let prev = el.previousElementSibling;
       if (!prev && el.parentElement) prev = el.parentElement.previousElementSibling;
-      if (prev && /^(LABEL|SPAN|DIV|P|STRONG|B)$/.test(prev.tagName)) parts.push(textOf(prev));
+      const othersLabel = prev && ((prev.tagName === 'LABEL' && prev.control && prev.control !== el)
+        || (prev.querySelector && prev.querySelector('input,select,textarea')));
+      if (prev && !othersLabel && /^(LABEL|SPAN|DIV|P|STRONG|B)$/.test(prev.tagName)) parts.push(textOf(prev));
     }
     return clip(parts.join(' '), 200);
   };
@@ -65,8 +68,14 @@
   const formIndex = (el) => { const f = el.form || (el.closest && el.closest('form')); const i = f ? forms.indexOf(f) : -1; return i >= 0 ? i : null; };
   const attr = (el, name) => el.getAttribute(name) || '';
   const resolve = (u) => { try { return new URL(u, document.baseURI).href; } catch (e) { return String(u || ''); } };
+  // The parent in the composed tree: steps out of a shadow root to its host.
+  const parentOf = (el) => el.parentElement || (el.parentNode && el.parentNode.host) || null;
+  const closestComposed = (el, selector) => {
+    for (let node = el; node; node = parentOf(node)) { try { if (node.matches(selector)) return node; } catch (e) { return null; } }
+    return null;
+  };
   const headingNear = (el) => {
-    const own = el.querySelector('h1,h2,h3,h4,legend,[role=heading]');
+    const own = el.querySelector && el.querySelector('h1,h2,h3,h4,legend,[role=heading]');
     if (own) return textOf(own);
     let node = el;
     for (let depth = 0; node && depth < 6; depth++) {
@@ -77,17 +86,36 @@
         if (inner) return textOf(inner);
         sib = sib.previousElementSibling;
       }
-      node = node.parentElement;
+      node = parentOf(node);
     }
     return '';
   };
-  const region = (el) => {
-    if (el.closest('form')) return 'form';
-    if (el.closest('nav,[role=navigation]')) return 'nav';
-    if (el.closest('header,[role=banner]')) return 'header';
-    if (el.closest('footer,[role=contentinfo]')) return 'footer';
+  // Landmarks as ARIA sees them: a <header>/<footer> is a page banner/contentinfo only when it
+  // is not inside sectioning content (a card's <header> is part of the main content).
+  const SECTIONING = 'article,aside,main,nav,section,[role=main],[role=article],[role=region],[role=complementary],[role=navigation]';
+  const landmarkOf = (node) => {
+    const tag = node.tagName, role = node.getAttribute && node.getAttribute('role');
+    if (tag === 'NAV' || role === 'navigation') return 'nav';
+    if (role === 'banner') return 'header';
+    if (role === 'contentinfo') return 'footer';
+    if (tag === 'HEADER' || tag === 'FOOTER') {
+      const outer = parentOf(node);
+      if (outer && closestComposed(outer, SECTIONING)) return null;
+      return tag === 'HEADER' ? 'header' : 'footer';
+    }
+    return null;
+  };
+  const landmark = (el) => {
+    for (let node = el; node; node = parentOf(node)) { const found = landmarkOf(node); if (found) return found; }
     return 'main';
   };
+  const region = (el) => (closestComposed(el, 'form') ? 'form' : landmark(el));
+  // Text of open shadow roots, which body.innerText leaves out (each root once: innerText never
+  // crosses into a nested root, so nothing is counted twice).
+  const shadowText = () => roots.slice(1).map((root) => Array.from(root.children || [])
+    .filter((c) => !/^(STYLE|SCRIPT|TEMPLATE)$/.test(c.tagName)).map((c) => c.innerText || '').join(' ')).join(' \n ');
+  const navRegions = all('nav,header,footer,[role=navigation],[role=banner],[role=contentinfo]')
+    .filter((el) => landmarkOf(el) && !(parentOf(el) && landmark(parentOf(el)) !== 'main'));
   const valueDesc = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value');
   const hasValue = (el) => { try { return !!(el.tagName === 'INPUT' ? valueDesc.get.call(el) : el.value); } catch (e) { return false; } };
   const out = {
@@ -95,13 +123,13 @@
     title: clip(document.title, 300),
     lang: attr(document.documentElement, 'lang'),
     headings: all('h1,h2,h3,[role=heading]').filter(visible).slice(0, 30).map(textOf).filter(Boolean),
-    text: clip(document.body ? document.body.innerText : '', MAX_TEXT),
-    nav_text: clip(all('nav,header,footer,[role=navigation],[role=banner],[role=contentinfo]').map((e) => e.innerText || '').join(' \n '), 5000),
+    text: clip((document.body ? document.body.innerText : '') + (roots.length > 1 ? ' \n ' + shadowText() : ''), MAX_TEXT),
+    nav_text: clip(navRegions.map((e) => e.innerText || '').join(' \n '), 5000),
     forms: forms.slice(0, 50).map((f) => ({
       action: resolve(f.getAttribute('action') || document.URL),
       method: (f.getAttribute('method') || 'get').toLowerCase(),
       id: f.id || '', name: attr(f, 'name'), target: attr(f, 'target'),
-      text: clip(f.innerText || '', 2000), heading: headingNear(f),
+      text: clip(f.innerText || '', 2000), heading: headingNear(f), region: landmark(f),
     })),
     inputs: all('input,select,textarea').slice(0, MAX_INPUTS).map((el) => ({
       tag: el.tagName.toLowerCase(),
@@ -110,11 +138,12 @@
       label: labelOf(el), placeholder: clip(attr(el, 'placeholder'), 200),
       visible: visible(el), has_value: hasValue(el), required: el.required === true,
       inputmode: attr(el, 'inputmode'), form_index: formIndex(el), in_shadow: inShadow(el),
+      region: region(el), heading: headingNear(el),
     })),
     buttons: all('button,input[type=submit],input[type=button],input[type=image],[role=button]').slice(0, 100).map((el) => ({
       text: clip(el.tagName === 'INPUT' ? (el.value || attr(el, 'aria-label') || attr(el, 'alt')) : (el.innerText || attr(el, 'aria-label') || attr(el, 'title')), 200),
       type: (attr(el, 'type') || (el.tagName === 'BUTTON' ? 'submit' : 'button')).toLowerCase(),
-      form_index: formIndex(el), visible: visible(el),
+      form_index: formIndex(el), visible: visible(el), region: region(el),
     })),
     links: all('a[href]').slice(0, MAX_LINKS).map((a) => ({
       href: a.href, text: clip(a.innerText || attr(a, 'aria-label') || attr(a, 'title'), 200), region: region(a),

@@ -87,6 +87,11 @@ class InputFacts:
     form_index: int | None = None
     """Index into ``FrameFacts.forms`` of the owning form; ``None`` for formless controls."""
     in_shadow: bool = False
+    region: str = "main"
+    """``form``, ``main``, ``nav``, ``header`` or ``footer`` (as ``LinkFacts.region``), so that
+    formless controls can be grouped and a footer newsletter box told from a login card."""
+    heading: str = ""
+    """Nearest heading above the control (across shadow roots): the title of a formless card."""
 
 
 @dataclass(frozen=True)
@@ -103,6 +108,8 @@ class FormFacts:
     """Visible text inside the form (labels, headings, buttons), trimmed."""
     heading: str = ""
     """Nearest heading above or inside the form."""
+    region: str = "main"
+    """Landmark the form stands in: ``main``, ``nav``, ``header`` or ``footer``."""
 
 
 @dataclass(frozen=True)
@@ -111,6 +118,8 @@ class ButtonFacts:
     type: str = "submit"
     form_index: int | None = None
     visible: bool = True
+    region: str = "main"
+    """Where the button stands, as ``LinkFacts.region``: a header "Sign in" button is not a login."""
 
 
 @dataclass(frozen=True)
@@ -119,7 +128,8 @@ class LinkFacts:
     """Absolute URL (``a.href``)."""
     text: str = ""
     region: str = "main"
-    """Where the link stands: ``form``, ``main``, ``nav``, ``header`` or ``footer``."""
+    """Where the link stands: ``form``, ``main``, ``nav``, ``header`` or ``footer``. A
+    ``header``/``footer`` inside sectioning content (a card's header) counts as ``main``."""
 
 
 @dataclass(frozen=True)
@@ -133,9 +143,11 @@ class FrameFacts:
     title: str = ""
     headings: tuple[str, ...] = ()
     text: str = ""
-    """Visible text, whitespace collapsed, truncated to a bounded length."""
+    """Visible text, whitespace collapsed, truncated to a bounded length; the text of open
+    shadow roots (which ``innerText`` leaves out) is appended."""
     nav_text: str = ""
-    """Visible text of ``nav``, ``header`` and ``footer`` regions (weighed less by classifiers)."""
+    """Visible text of ``nav``, ``header`` and ``footer`` landmarks (weighed less by classifiers).
+    A card's ``header`` inside sectioning content is main content, not a landmark."""
     forms: tuple[FormFacts, ...] = ()
     inputs: tuple[InputFacts, ...] = ()
     buttons: tuple[ButtonFacts, ...] = ()
