@@ -138,6 +138,19 @@ INIT_SCRIPT = r"""
     const Blocked = function WebSocket(url) { tell('websocket', 'GET', abs(url)); throw new DOMException('blocked by preflight', 'SecurityError'); };
     define(window, 'WebSocket', Blocked);
   }
+  // preflight never clicks, so every click is scripted: a scripted click must not open a new
+  // window or fire a <a ping> POST.
+  window.addEventListener('click', (event) => {
+    if (event.isTrusted) return;
+    const a = event.target && event.target.closest && event.target.closest('a[href], area[href]');
+    if (!a) return;
+    const target = (a.getAttribute('target') || '').toLowerCase();
+    const opensWindow = target && !['_self', '_parent', '_top'].includes(target);
+    if (opensWindow || a.hasAttribute('ping')) {
+      event.preventDefault();
+      tell(opensWindow ? 'popup' : 'ping', opensWindow ? 'GET' : 'POST', a.hasAttribute('ping') && !opensWindow ? abs(a.getAttribute('ping').split(/\s+/)[0]) : a.href);
+    }
+  }, true);
   define(window, 'open', function (url) { tell('popup', 'GET', url ? abs(url) : 'about:blank'); return null; });
   if (navigator.serviceWorker) {
     try { define(navigator.serviceWorker, 'register', function (url) { tell('service-worker', 'GET', abs(url)); return Promise.reject(new DOMException('blocked by preflight', 'SecurityError')); }); } catch (e) {}
