@@ -40,9 +40,13 @@ DOM_LIMITS = {"maxText": 20000, "maxLinks": 400, "maxInputs": 200}
 MAX_REQUESTS = 2000
 MAX_CONSOLE = 50
 MAX_FRAMES = 30
+LEAVE_S = 1.0
+"""Longest wait for the page to unload at the end of a visit."""
+CLOSE_S = 2.0
+"""Longest wait for a context to close; a hung one dies with the browser at the end of the run."""
 
-ClockProbe = Callable[[str], Awaitable[tuple[ClockSample, ...]]]
-"""Given the final URL, time extra HEAD requests against its host (see ``clockprobe``)."""
+ClockProbe = Callable[..., Awaitable[tuple[ClockSample, ...]]]
+"""``probe(final_url, *redirect_chain_urls)``: timed HEAD requests to those hosts (see ``clockprobe``)."""
 
 
 @dataclass(frozen=True)
@@ -109,6 +113,8 @@ def classify_error(text: str) -> tuple[str, str, bool]:
     if "net::ERR_" in text:
         reason = text.split("net::", 1)[1].split()[0]
         return "target.unreachable", f"the page could not be loaded (net::{reason})", True
+    if "Download is starting" in text:
+        return "target.download", "the URL starts a file download instead of showing a page", False
     if "Timeout" in text and "exceeded" in text:
         return "target.timeout", "the page did not load in time", True
     if "closed" in text.lower() or "crash" in text.lower():
@@ -177,7 +183,8 @@ async def capture(browser: "Browser", url: str, options: CaptureOptions = Captur
     Raises ``CaptureFailed`` (with a partial snapshot) when the visit cannot complete.
     """
     started = time.monotonic()
-    deadline = started + options.timeout_s
+    # Leave room inside --timeout for unloading the page and closing the context.
+    deadline = started + max(0.5, options.timeout_s - LEAVE_S - CLOSE_S)
     guard = guard_mod.SubmissionGuard()
     recorder = _Recorder()
     context_options: dict[str, Any] = dict(guard_mod.CONTEXT_OPTIONS)
@@ -197,6 +204,8 @@ async def capture(browser: "Browser", url: str, options: CaptureOptions = Captur
         page.on("console", recorder.on_console)
         page.on("dialog", recorder.on_dialog)
         page.on("framenavigated", lambda frame: _on_navigated(page, frame, recorder))
+        main_failed: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        page.on("requestfailed", lambda request: _on_request_failed(page, request, main_failed))
         response = None
         try:
             response = await page.goto(url, wait_until="commit", timeout=_ms(deadline))
@@ -210,14 +219,27 @@ async def capture(browser: "Browser", url: str, options: CaptureOptions = Captur
         captured_at = time.time()
         timings["response_s"] = round(time.monotonic() - started, 3)
         if options.clock_probe is not None:
-            clock_task = asyncio.ensure_future(options.clock_probe(page.url))
-        await _settle(page, deadline, options.settle_s)
+            chain = [hop.url for hop in await _redirect_chain(response)]  # redacted: no tokens leave
+            clock_task = asyncio.ensure_future(options.clock_probe(page.url, *chain))
+        load_complete = await _settle(page, deadline, options.settle_s, main_failed)
+        if main_failed.done():
+            # The document committed, then its connection broke (reset mid-response).
+            code, message, transient = classify_error(main_failed.result())
+            partial = PageSnapshot(requested_url=redact_url(url), final_url=redact_url(page.url),
+                                   http_status=response.status if response else None,
+                                   blocked_requests=guard.blocked, requests=tuple(recorder.requests),
+                                   timings={"total_s": round(time.monotonic() - started, 3)}, error=message)
+            raise CaptureFailed(code, message, partial, transient)
         timings["settled_s"] = round(time.monotonic() - started, 3)
 
-        # Independent reads: one round trip each, so ask for them all at once.
+        # Independent reads: one round trip each, so ask for them all at once; each is bounded
+        # by the deadline (a renderer stuck in a script loop answers nothing) with a safe default.
+        read_until = max(deadline, time.monotonic() + 0.5)
         hops, main_headers, tls, frames, cookies_enabled, raw_jar, screenshot = await asyncio.gather(
-            _redirect_chain(response), _headers(response), _tls(response), _frames(page, deadline),
-            _probe_cookies(page), context.cookies(), _screenshot(page, options.screenshot_dir, url, deadline))
+            _bounded(_redirect_chain(response), read_until, ()), _bounded(_headers(response), read_until, {}),
+            _bounded(_tls(response), read_until, None), _bounded(_frames(page, read_until), read_until, ()),
+            _bounded(_probe_cookies(page), read_until, None), _bounded(context.cookies(), read_until, []),
+            _bounded(_screenshot(page, options.screenshot_dir, url, read_until), read_until, None))
         jar = tuple(_cookie_facts(c) for c in raw_jar)
         if recorder.pending:
             await asyncio.wait(set(recorder.pending), timeout=max(0.1, min(2.0, deadline - time.monotonic())))
@@ -245,6 +267,7 @@ async def capture(browser: "Browser", url: str, options: CaptureOptions = Captur
             dialogs=tuple(recorder.dialogs),
             clock_samples=clock_samples,
             cookies_enabled=cookies_enabled,
+            load_complete=load_complete,
             timings=timings,
             screenshot=screenshot,
             captured_at=captured_at,
@@ -255,14 +278,21 @@ async def capture(browser: "Browser", url: str, options: CaptureOptions = Captur
         await close_context(context, guard)
 
 
+async def _bounded(awaitable: Awaitable[Any], deadline: float, default: Any) -> Any:
+    try:
+        return await asyncio.wait_for(awaitable, timeout=max(0.05, deadline - time.monotonic()))
+    except Exception:  # noqa: BLE001 - timed out or the page went away: keep what we have
+        return default
+
+
 async def _leave(page: "Page", guard: guard_mod.SubmissionGuard, deadline: float) -> None:
     """Unload the page while the guard still listens, so ``pagehide``/``beforeunload`` senders
     fire now (and are stopped and reported) rather than during close, where a beacon can slip
     past ``route()``. From here on the route aborts every request."""
     guard.closing = True
     try:
-        await page.goto("about:blank", wait_until="commit", timeout=_ms(deadline, 2.0))
-        await asyncio.wait_for(page.evaluate("0"), timeout=1.0)  # ordered round trip: reports are in
+        await page.goto("about:blank", wait_until="commit", timeout=LEAVE_S * 1000)
+        await asyncio.wait_for(page.evaluate("0"), timeout=0.5)  # ordered round trip: reports are in
     except Exception:  # noqa: BLE001 - a page that will not unload is closed with its context
         pass
 
@@ -271,17 +301,18 @@ async def close_context(context: "BrowserContext", guard: guard_mod.SubmissionGu
     """Close without letting a late beacon out: guard closing, network off, then close."""
     guard.closing = True
     try:
-        await asyncio.wait_for(asyncio.shield(_close(context)), timeout=10)
+        await asyncio.wait_for(asyncio.shield(_close(context)), timeout=CLOSE_S)
     except (asyncio.TimeoutError, Exception):  # noqa: BLE001 - browser may already be gone
         pass
 
 
 async def _close(context: "BrowserContext") -> None:
+    """Shielded, so it may outlive its caller's timeout: it must swallow its own errors."""
     try:
         await context.set_offline(True)
-    except Exception:  # noqa: BLE001
+        await context.close()
+    except Exception:  # noqa: BLE001 - the browser closed first (end of run, or a crash)
         pass
-    await context.close()
 
 
 def _ms(deadline: float, cap: float | None = None) -> float:
@@ -313,26 +344,43 @@ _LOGIN_FIELD = "input[type=password], input[type=email], input[autocomplete~=use
 _HAS_LOGIN_FIELD = f"() => !!document.querySelector({_LOGIN_FIELD!r})"
 
 
-async def _settle(page: "Page", deadline: float, settle_s: float) -> None:
-    """Wait for ``load``; if no login field is there yet (a page rendered by script), wait for
-    network idle and then for one, each bounded by ``settle_s``. Never a fixed sleep."""
-    for state in ("domcontentloaded", "load"):
-        try:
-            await page.wait_for_load_state(state, timeout=_ms(deadline - 0.5))
-        except Exception:  # noqa: BLE001 - a page that never finishes loading is still captured
-            return
-    if await _any_frame(page, _HAS_LOGIN_FIELD):
+def _on_request_failed(page: "Page", request: Any, main_failed: "asyncio.Future[str]") -> None:
+    try:
+        is_main_document = request.is_navigation_request() and request.frame == page.main_frame
+    except Exception:  # noqa: BLE001 - frame already gone
         return
+    failure = request.failure or ""
+    # Our own abort of a later navigation (the guard, or leaving the page) is not a fault.
+    if is_main_document and not main_failed.done() and "ERR_ABORTED" not in failure \
+            and "ERR_BLOCKED_BY_CLIENT" not in failure:
+        main_failed.set_result(f"net::{failure.removeprefix('net::')}")
+
+
+async def _settle(page: "Page", deadline: float, settle_s: float, main_failed: "asyncio.Future[str]") -> bool:
+    """Wait for ``load``; if no login field is there yet (a page rendered by script), wait for
+    network idle and then for one, each bounded by ``settle_s``. Never a fixed sleep.
+    Stops early if the main document's connection fails after it committed."""
+    for state in ("domcontentloaded", "load"):
+        loaded = asyncio.ensure_future(page.wait_for_load_state(state, timeout=_ms(deadline - 0.5)))
+        await asyncio.wait({loaded, main_failed}, return_when=asyncio.FIRST_COMPLETED)
+        if not loaded.done():
+            loaded.cancel()  # the document broke: the caller reports it
+            return False
+        if loaded.exception() is not None:
+            return False  # a page that never finishes loading is still captured
+    if await _any_frame(page, _HAS_LOGIN_FIELD):
+        return True
     try:
         await page.wait_for_load_state("networkidle", timeout=_ms(deadline - 0.5, settle_s))
     except Exception:  # noqa: BLE001
         pass
     if await _any_frame(page, _HAS_LOGIN_FIELD):
-        return
+        return True
     try:
         await page.wait_for_selector(_LOGIN_FIELD, state="attached", timeout=_ms(deadline - 0.5, min(settle_s, 1.0)))
     except Exception:  # noqa: BLE001 - pages without a login field are fine
         pass
+    return True
 
 
 async def _any_frame(page: "Page", script: str) -> bool:

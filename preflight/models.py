@@ -247,6 +247,8 @@ class PageSnapshot:
     """Dialogs the page opened (``alert``, ``confirm`` ...), dismissed by capture."""
     clock_samples: tuple[ClockSample, ...] = ()
     cookies_enabled: bool | None = None
+    load_complete: bool = True
+    """False when the page never fired ``load`` within the time allowed (captured as it was)."""
     timings: Mapping[str, float] = field(default_factory=dict)
     screenshot: str | None = None
     captured_at: float = 0.0

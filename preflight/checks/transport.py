@@ -19,6 +19,10 @@ def check(snapshot: PageSnapshot, config: CheckConfig) -> CheckResult:
                   f"The portal answered HTTP {status} ({kind}): the login page is not available.",
                   status=status, url=snapshot.final_url)
     host = host_of(snapshot.final_url)
+    if not snapshot.load_complete:
+        found.add("incomplete", Severity.WARN,
+                  "The page did not finish loading in the time allowed; what it showed so far was checked.",
+                  url=snapshot.final_url, timings=dict(snapshot.timings))
     tls = snapshot.tls
     if snapshot.final_url.startswith("https:") and tls is not None:
         now = config.now if config.now is not None else snapshot.captured_at
@@ -27,7 +31,10 @@ def check(snapshot: PageSnapshot, config: CheckConfig) -> CheckResult:
             days = (tls.valid_to - now) / 86400
             evidence["days_to_expiry"] = round(days, 1)
             warn_days = float(config.setting("transport.cert_warn_days", 14))
-            if days < warn_days:
+            if days < 0:
+                found.add("cert_expired", Severity.FAIL,
+                          f"The certificate of {host} has expired: browsers will refuse the portal.", **evidence)
+            elif days < warn_days:
                 found.add("cert_expiring", Severity.WARN,
                           f"The certificate of {host} expires in {days:.0f} days: tell the portal owner.", **evidence)
         if tls.protocol in _OLD_TLS:

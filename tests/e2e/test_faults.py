@@ -1,0 +1,103 @@
+"""Faults: each a clear finding and a bounded run, with no Chromium left behind."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from preflight.mock.certs import expired_cert, generate_cert, untrusted_cert
+from preflight.mock.server import MockPortal
+
+pytestmark = pytest.mark.e2e
+FAULTS = Path(__file__).resolve().parent.parent.parent / "fixtures" / "faults"
+HOST = "cignaforhcp.cigna.com"
+TIMEOUT = 6.0
+
+
+def check(portal: MockPortal, paths: list[str], tmp_path: Path, *extra: str, host: str = HOST,
+          trust: Path | None = None):
+    urls = [portal.url(host, p) for p in paths]
+    args = [sys.executable, "-m", "preflight", "check", *urls, "--json", "--no-clock", "--timeout", str(TIMEOUT),
+            "--trust-cert", str(trust or portal.cert_path), *extra]
+    for mapping in portal.connect_to_args():
+        args += ["--connect-to", mapping]
+    started = time.monotonic()
+    result = subprocess.run(args, capture_output=True, text=True, timeout=120,
+                            env=dict(os.environ, TMPDIR=str(tmp_path)))
+    elapsed = time.monotonic() - started
+    leftover = subprocess.run(["pgrep", "-f", f"user-data-dir={tmp_path}"], capture_output=True, text=True).stdout
+    assert leftover.strip() == "", "a Chromium outlived the run"
+    assert "Traceback" not in result.stderr
+    return json.loads(result.stdout), result.returncode, elapsed
+
+
+@pytest.fixture(scope="module")
+def portal():
+    with MockPortal(roots=[FAULTS]) as mock:
+        yield mock
+
+
+def codes(result) -> set[str]:
+    return {f["code"] for f in result["findings"]}
+
+
+def test_batch_of_faults_carries_on_and_each_is_named(portal, tmp_path):
+    paths = ["/error-500", "/error-404", "/loop", "/drop", "/reset", "/", "/big20", "/dialogs.html", "/download"]
+    report, code, elapsed = check(portal, paths, tmp_path, "--jobs", "4", "--retries", "1")
+    by_path = {r["target"].split(HOST, 1)[1]: r for r in report["results"]}
+    assert list(by_path) == paths  # input order kept, every target has a result
+    assert "transport.http_error" in codes(by_path["/error-500"])
+    assert "transport.http_error" in codes(by_path["/error-404"])
+    assert "target.redirect_loop" in codes(by_path["/loop"])
+    assert by_path["/drop"]["verdict"] == "error" and by_path["/drop"]["attempts"] == 2  # retried once
+    assert by_path["/reset"]["verdict"] == "error"
+    assert by_path["/"]["verdict"] == "pass"
+    assert by_path["/big20"]["verdict"] in ("warn", "error")  # 20 MB: bounded, partial or timed out
+    assert "submission.dialogs" in codes(by_path["/dialogs.html"])
+    assert by_path["/download"]["verdict"] in ("error", "fail")
+    assert code == 1
+
+
+@pytest.mark.parametrize("path", ["/hang", "/endless-loop.html"])
+def test_pages_that_never_finish_are_bounded(portal, tmp_path, path):
+    report, _code, elapsed = check(portal, [path], tmp_path, "--retries", "0")
+    assert elapsed < TIMEOUT + 5 + 3  # + interpreter and browser start
+    assert report["results"][0]["verdict"] in ("pass", "warn", "fail", "error")
+
+
+def test_unresolvable_and_refused_hosts_are_errors_exit_3(portal, tmp_path):
+    args = [sys.executable, "-m", "preflight", "check", "https://no-such-host.invalid/", "--json", "--no-clock",
+            "--timeout", str(TIMEOUT), "--resolve", "refused.example.com:443:127.0.0.1",
+            "https://refused.example.com:1/", "--retries", "0"]
+    result = subprocess.run(args, capture_output=True, text=True, timeout=60)
+    report = json.loads(result.stdout)
+    assert result.returncode == 3
+    assert [r["error"]["code"] for r in report["results"]] == ["target.dns", "target.unreachable"]
+
+
+def test_untrusted_certificate_ends_the_visit_with_a_tls_fail(tmp_path):
+    # Given a server whose certificate nobody trusts (we trust a different one)
+    served = untrusted_cert(tmp_path / "served", [HOST])
+    other = generate_cert(tmp_path / "other", [HOST])
+    with MockPortal(cert=served) as portal:
+        report, code, _ = check(portal, ["/"], tmp_path, trust=other.cert_path)
+    # Then the visit ends with a clear TLS fail naming the reason
+    result = report["results"][0]
+    assert result["error"]["code"] == "target.tls"
+    assert "not issued by a trusted authority" in result["error"]["message"]
+    assert result["verdict"] == "fail" and code == 1
+
+
+def test_expired_certificate_with_a_trusted_key_is_a_fail(tmp_path):
+    trusted = generate_cert(tmp_path / "trusted", [HOST])
+    expired = expired_cert(tmp_path / "expired", [HOST], key_from=trusted)
+    with MockPortal(cert=expired) as portal:
+        report, code, _ = check(portal, ["/"], tmp_path, trust=trusted.cert_path)
+    assert "transport.cert_expired" in codes(report["results"][0])
+    assert code == 1
