@@ -33,19 +33,48 @@ class ParsedURL:
     has_credentials: bool
 
 
+_URL_PARTS = ("href", "protocol", "hostname", "port")
+_SPECIAL_PROTOCOLS = frozenset({"http:", "https:", "ws:", "wss:", "ftp:", "file:"})
+
+
 def parse_url(text: str) -> ParsedURL:
     """Parse ``text`` as a browser's address bar parser would (WHATWG URL Standard)."""
     try:
-        url = ada_url.URL(text)
+        url = ada_url.parse_url(text, _URL_PARTS)
     except (ValueError, TypeError) as exc:
         raise InvalidURL(f"not a valid URL: {text!r}") from exc
-    scheme = url.protocol.rstrip(":")
-    host = normalize_host(url.hostname) if url.hostname else ""
-    port = int(url.port) if url.port else None
+    href, protocol, hostname = url["href"], url["protocol"], url["hostname"]
+    if not hostname:
+        host = ""
+    elif protocol in _SPECIAL_PROTOCOLS and not hostname.startswith("["):
+        # Already a serialised WHATWG host: parsing it again (normalize_host) would give the
+        # same answer at twice the cost, and vet parses every URL it is given.
+        host = hostname.rstrip(".")
+    else:
+        host = normalize_host(hostname)
+    port = int(url["port"]) if url["port"] else None
     return ParsedURL(
-        href=url.href, scheme=scheme, host=host, port=port,
-        has_credentials=bool(url.username or url.password),
+        href=href, scheme=protocol.rstrip(":"), host=host, port=port,
+        has_credentials=_has_userinfo(href, len(protocol)),
     )
+
+
+def _has_userinfo(href: str, authority_at: int) -> bool:
+    """Whether a serialised URL carries a user name or password.
+
+    In a serialised URL an ``@`` inside the userinfo is percent-encoded, and hosts cannot hold
+    one, so an ``@`` between the ``//`` after the scheme and the end of the authority means
+    credentials.
+    """
+    if "@" not in href or not href.startswith("//", authority_at):
+        return False
+    start = authority_at + 2
+    end = len(href)
+    for stop in "/?#":
+        found = href.find(stop, start)
+        if 0 <= found < end:
+            end = found
+    return href.find("@", start, end) >= 0
 
 
 @functools.lru_cache(maxsize=65536)
@@ -74,6 +103,8 @@ def normalize_host(host: str) -> str:
 
 
 def is_ip(host: str) -> bool:
+    if ":" not in host and not host[-1:].isdigit():
+        return False  # the fast answer for names: an IPv4 address ends in a digit
     try:
         ipaddress.ip_address(host)
     except ValueError:
@@ -90,15 +121,72 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+@dataclass(frozen=True)
+class HostParts:
+    """A host split at its public suffix: ``a.b.cigna.co.uk`` -> ``("a", "b")``, ``cigna``, ``co.uk``."""
+
+    subdomain: tuple[str, ...]
+    """Labels left of the registrable label, outermost first."""
+    domain: str
+    """The label just left of the public suffix (``cigna``); ``""`` for IP addresses."""
+    suffix: str
+    """Public suffix from the bundled list, ``""`` when the host ends in no known suffix."""
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """Every label that somebody registered or chose: subdomain labels and the domain label."""
+        return (*self.subdomain, self.domain) if self.domain else self.subdomain
+
+
+@functools.lru_cache(maxsize=65536)
+def host_parts(host: str) -> HostParts:
+    """Split a normalised host at its public suffix (ICANN section of the bundled list)."""
+    if is_ip(host):
+        return HostParts((), "", "")
+    parts = _EXTRACT(host)
+    subdomain = tuple(parts.subdomain.split(".")) if parts.subdomain else ()
+    return HostParts(subdomain, parts.domain, parts.suffix)
+
+
 @functools.lru_cache(maxsize=65536)
 def registrable_domain(host: str) -> str:
     """``cignaforhcp.cigna.com`` -> ``cigna.com``; IPs and bare suffixes return the host."""
-    if is_ip(host):
-        return host
-    parts = _EXTRACT(host)
+    parts = host_parts(host)
     if not parts.domain or not parts.suffix:
         return host
     return f"{parts.domain}.{parts.suffix}"
+
+
+@functools.lru_cache(maxsize=4096)
+def tenant_domain(host: str) -> str:
+    """Registrable domain counting hosting platforms as suffixes (the PSL private section).
+
+    ``portal.payer.github.io`` -> ``payer.github.io`` where ``registrable_domain`` says
+    ``github.io``: two tenants of one platform are not one organization.
+    """
+    if is_ip(host):
+        return host
+    parts = _EXTRACT(host, include_psl_private_domains=True)
+    if not parts.domain or not parts.suffix:
+        return host
+    return f"{parts.domain}.{parts.suffix}"
+
+
+def label_to_unicode(label: str) -> str:
+    """``xn--…`` label -> Unicode; anything else (or undecodable punycode) unchanged."""
+    if not label.startswith("xn--"):
+        return label
+    try:
+        return label[4:].encode("ascii").decode("punycode")
+    except (UnicodeError, ValueError):
+        return label
+
+
+def host_to_unicode(host: str) -> str:
+    """``xn--cgna-o4a.com`` -> ``cіgna.com``, for showing people what the address bar may show."""
+    if "xn--" not in host:
+        return host
+    return ".".join(label_to_unicode(label) for label in host.split("."))
 
 
 def host_of(url: str) -> str:

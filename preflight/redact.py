@@ -1,11 +1,17 @@
 """Keep secrets out of every report, log and artifact.
 
-URL userinfo, values of token-like query parameters and any known secret values are replaced;
-cookie values are shown only as a length and a short hash.
+URL userinfo, values of token-like query, fragment and path parameters, JWT-shaped values and any
+known secret values are replaced; cookie values are shown only as a length and a short hash.
+
+Redaction works on the text as given, never on a re-serialised URL: what a person typed (a
+backslash, a stray ``@``) is evidence, and must survive. It finds the authority the way the WHATWG
+parser does, so ``https://evil.example\\@cigna.com`` keeps ``evil.example`` (the host the browser
+visits) instead of redacting it away as if it were a user name.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from typing import Iterable
@@ -13,8 +19,9 @@ from urllib.parse import quote, unquote_plus
 
 REDACTED = "REDACTED"
 
-# Parameter names whose values are credentials or grant access. Matched as whole words inside
-# the (lower-cased) name, so ``access_token``, ``id_token``, ``SAMLResponse`` and ``X-Amz-Signature`` count.
+# Parameter names whose values are credentials, grant access or identify a person. Matched as
+# whole words inside the (lower-cased) name, so ``access_token``, ``id_token``, ``SAMLResponse``
+# and ``X-Amz-Signature`` count.
 _TOKEN_WORDS = (
     "token", "code", "session", "sess", "sid", "password", "passwd", "pwd", "pass", "secret",
     "sig", "signature", "key", "apikey", "auth", "authorization", "credential", "credentials",
@@ -22,45 +29,120 @@ _TOKEN_WORDS = (
     "bearer", "cookie", "hash", "username", "user", "login", "email", "ssn", "dob",
 )
 _TOKEN_NAME = re.compile(r"(?:^|[^a-z0-9])(?:" + "|".join(_TOKEN_WORDS) + r")(?:$|[^a-z0-9])")
-_USERINFO = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*://)([^/?#]*@)")
+# Run-together names (``accessToken``, ``PHPSESSID``, ``apiKey``) judged by how they end.
+_TOKEN_ENDINGS = (
+    "token", "password", "passwd", "secret", "signature", "session", "sessionid", "sessid",
+    "cookie", "credential", "credentials", "apikey", "accesskey", "secretkey", "privatekey",
+    "authcode", "otp", "jwt", "samlresponse", "samlrequest", "assertion",
+)
+_TOKEN_STARTS = ("saml", "oauth", "xsrf", "csrf")
+
+_SCHEME = re.compile(r"[\x00-\x20]*([A-Za-z][A-Za-z0-9+.\-\t\n\r]*):")
+_SPECIAL_SCHEMES = frozenset({"http", "https", "ws", "wss", "ftp", "file"})
+_KNOWN_SCHEMES = _SPECIAL_SCHEMES | frozenset({
+    "about", "blob", "chrome", "data", "intent", "javascript", "mailto", "tel", "view-source",
+})
+_JWT = re.compile(r"eyJ[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]*")
+_PATH_PARAM = re.compile(r";([^;/\\?#=]*)=([^;/\\?#]*)")
 
 
+@functools.lru_cache(maxsize=4096)
 def is_token_like(name: str) -> bool:
+    """Whether a query/fragment/path parameter called ``name`` carries something secret."""
     lowered = unquote_plus(name).lower()
     squashed = re.sub(r"[^a-z0-9]", "", lowered)
-    return bool(_TOKEN_NAME.search(lowered)) or squashed in _TOKEN_WORDS or any(
-        squashed.endswith(word) for word in ("token", "password", "secret", "signature", "session", "sessionid")
-    )
+    return (bool(_TOKEN_NAME.search(lowered)) or squashed in _TOKEN_WORDS
+            or squashed.endswith(_TOKEN_ENDINGS) or squashed.startswith(_TOKEN_STARTS))
 
 
 def redact_url(url: str, secrets: Iterable[str] = ()) -> str:
     """``https://u:p@h/p?token=abc&x=1`` -> ``https://REDACTED@h/p?token=REDACTED&x=1``.
 
-    Works on the text as given (no re-parsing that could change it) and never raises.
+    Also takes address-bar input without a scheme (``user:pw@cigna.com/x``). Works on the text
+    as given and never raises; non-text input gives ``""``.
     """
     if not isinstance(url, str):
         return ""
-    text = _USERINFO.sub(lambda m: m.group(1) + REDACTED + "@", url)
+    text = url
     for secret in secrets:
         if secret:
             for form in {secret, quote(secret, safe=""), quote(secret, safe="").replace("%20", "+")}:
                 text = text.replace(form, REDACTED)
-    head, sep, fragment = text.partition("#")
-    base, qsep, query = head.partition("?")
-    if qsep:
-        base = base + "?" + _redact_query(query)
-    if sep:
-        fragment = _redact_query(fragment) if "=" in fragment else fragment
-        return base + "#" + fragment
-    return base
+    end = 0
+    if "@" in text:
+        start, end = _authority_span(text)
+        if start is not None:
+            at = text.rfind("@", start, end)
+            if at >= 0:
+                text = text[:start] + REDACTED + text[at:]
+                end = end - (at - start) + len(REDACTED)
+    if "=" in text:
+        text = text[:end] + _redact_after_authority(text[end:])
+    return _JWT.sub(REDACTED, text) if "eyJ" in text else text
+
+
+def _authority_span(text: str) -> tuple[int | None, int]:
+    """``(start, end)`` of the authority as the WHATWG parser delimits it.
+
+    ``start`` is ``None`` when the URL has no authority (``mailto:``, ``data:``). Input without a
+    known scheme is read as a browser's address bar reads it: as ``https://`` + the input.
+    """
+    match = _SCHEME.match(text)
+    scheme = re.sub(r"[\t\n\r]", "", match.group(1)).lower() if match else ""
+    rest_at = match.end() if match else 0
+    if match and scheme not in _KNOWN_SCHEMES and not text.startswith("//", rest_at):
+        match, scheme, rest_at = None, "", 0  # "cigna.com:443/x", "user:pw@host": no scheme
+    special = not match or scheme in _SPECIAL_SCHEMES
+    if special:
+        start = rest_at
+        while start < len(text) and text[start] in "/\\\t\n\r":
+            start += 1
+        if not match:
+            start = len(text) - len(text.lstrip())
+    elif text.startswith("//", rest_at):
+        start = rest_at + 2
+    else:
+        return None, rest_at
+    stops = "/\\?#" if special else "/?#"
+    end = start
+    while end < len(text) and text[end] not in stops:
+        end += 1
+    return start, end
+
+
+def _redact_after_authority(rest: str) -> str:
+    """Path parameters, query and fragment of the text after the authority."""
+    path_end = len(rest)
+    for stop in "?#":
+        found = rest.find(stop)
+        if 0 <= found < path_end:
+            path_end = found
+    path, tail = rest[:path_end], rest[path_end:]
+    path = _PATH_PARAM.sub(_redact_path_param, path)
+    fragment = ""
+    if "#" in tail:
+        tail, _, fragment = tail.partition("#")
+        fragment = "#" + (_redact_query(fragment) if "=" in fragment else fragment)
+    if tail.startswith("?"):
+        tail = "?" + _redact_query(tail[1:])
+    return path + tail + fragment
+
+
+def _redact_path_param(match: re.Match[str]) -> str:
+    name, value = match.group(1), match.group(2)
+    return f";{name}={REDACTED}" if value and is_token_like(name) else match.group(0)
+
+
+_PAIR = re.compile(r"(?:^|(?<=[&;]))([^=&;]*)=([^&;]*)")
 
 
 def _redact_query(query: str) -> str:
-    parts = []
-    for pair in query.split("&"):
-        name, eq, _value = pair.partition("=")
-        parts.append(f"{name}={REDACTED}" if eq and is_token_like(name) and _value else pair)
-    return "&".join(parts)
+    return _PAIR.sub(_redact_pair, query)
+
+
+def _redact_pair(match: re.Match[str]) -> str:
+    name, value = match.group(1), match.group(2)
+    return f"{name}={REDACTED}" if value and is_token_like(name) else match.group(0)
 
 
 def value_digest(value: str) -> str:

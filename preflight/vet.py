@@ -1,0 +1,144 @@
+"""``preflight vet``: judge URLs offline, without a browser.
+
+Every URL goes through ``hosts.parse_url`` (the WHATWG parser browsers use), so backslashes,
+``user@`` prefixes, tabs, percent-encoded or full-width dots and numeric IPv4 forms are judged
+by the host a browser would really visit. Text without a scheme is read the way an address bar
+reads it (``cigna.com/login`` -> ``https://cigna.com/login``). The input echoed back is
+redacted (``redact.redact_url``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any, Iterable, Iterator, Sequence
+
+from .config import Allowlist
+from .hosts import InvalidURL, host_to_unicode, parse_url
+from .lookalike import INVALID, LOOKALIKE, OFFICIAL, VERDICTS, HostJudge
+from .redact import redact_url
+
+SCHEMA_VET = "preflight/vet@1"
+
+# Schemes an address bar recognises as such; anything else before a colon ("cigna.com:443",
+# "localhost:8080") is a host and port.
+_KNOWN_SCHEMES = frozenset({
+    "http", "https", "ws", "wss", "ftp", "file", "about", "blob", "chrome", "data", "intent",
+    "javascript", "mailto", "tel", "view-source",
+})
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
+_DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443, "ftp": 21}
+
+
+@dataclass(frozen=True, slots=True)
+class VetResult:
+    """The verdict on one URL."""
+
+    input: str
+    """The line as given, with userinfo and token-like values redacted."""
+    host: str
+    """The host a browser would visit, ASCII (punycode); ``""`` when there is none."""
+    registrable_domain: str
+    verdict: str
+    """One of ``lookalike.VERDICTS``."""
+    portal: str | None
+    """Name of the allowlisted portal (``official`` only)."""
+    lookalike_of: str | None
+    """The allowlisted host or domain imitated (``lookalike`` only)."""
+    reasons: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"input": self.input, "host": self.host, "registrable_domain": self.registrable_domain,
+                "verdict": self.verdict, "portal": self.portal, "lookalike_of": self.lookalike_of,
+                "reasons": list(self.reasons)}
+
+
+def as_browser_url(text: str) -> str:
+    """What the address bar would load for ``text``: ``https://`` is added when no scheme is given."""
+    stripped = text.strip()
+    match = _SCHEME.match(stripped)
+    if match and (match.group(1).lower() in _KNOWN_SCHEMES or stripped.startswith("//", match.end())):
+        return stripped
+    if stripped.startswith("//"):
+        return "https:" + stripped
+    return "https://" + stripped
+
+
+def vet_url(text: str, judge: HostJudge) -> VetResult:
+    """Judge one URL (or address-bar text)."""
+    shown = redact_url(text.strip())
+    try:
+        parsed = parse_url(as_browser_url(text))
+    except InvalidURL:
+        return VetResult(shown, "", "", INVALID, None, None,
+                         ("This is not a web address a browser would open.",))
+    if not parsed.host:
+        return VetResult(shown, "", "", INVALID, None, None,
+                         (f"This {parsed.scheme}: address has no host name to check.",))
+    judgement = judge.judge_normalized(parsed.host)
+    reasons = judgement.reasons
+    extra = []
+    if parsed.has_credentials:
+        extra.append(f"The text before '@' is a user name, not the site: the browser goes to {parsed.host}.")
+    if parsed.scheme == "http":
+        extra.append("It uses http://, not https://: the connection is not encrypted.")
+    elif parsed.scheme not in ("https", "http"):
+        extra.append(f"It uses {parsed.scheme}:, not https://.")
+    if parsed.port is not None and parsed.port != _DEFAULT_PORTS.get(parsed.scheme):
+        extra.append(f"It uses the unusual port {parsed.port}.")
+    unicode_host = host_to_unicode(parsed.host)
+    if unicode_host != parsed.host:
+        extra.append(f"The address bar may show the host as {unicode_host}.")
+    if extra and judgement.verdict == LOOKALIKE:
+        reasons = reasons[:-1] + tuple(extra) + reasons[-1:]  # the advice stays last
+    elif extra:
+        reasons = reasons + tuple(extra)
+    portal = judgement.portal.name if judgement.portal is not None else None
+    return VetResult(shown, judgement.host, judgement.registrable_domain, judgement.verdict, portal,
+                     judgement.lookalike_of, reasons)
+
+
+def vet_urls(lines: Iterable[str], judge: HostJudge | Allowlist) -> Iterator[VetResult]:
+    """One ``VetResult`` per URL; blank lines and ``#`` comments are skipped."""
+    if isinstance(judge, Allowlist):
+        judge = HostJudge.for_allowlist(judge)
+    for line in lines:
+        text = line.strip()
+        if not text or text.startswith("#"):
+            continue
+        yield vet_url(text, judge)
+
+
+def vet_exit_code(results: Sequence[VetResult]) -> int:
+    """0 when every URL is official, 1 otherwise (usage errors, exit 2, are the CLI's)."""
+    return 0 if results and all(r.verdict == OFFICIAL for r in results) else 1
+
+
+def vet_json(results: Iterable[VetResult]) -> dict[str, Any]:
+    """The ``preflight/vet@1`` document."""
+    return {"schema": SCHEMA_VET, "results": [r.to_dict() for r in results]}
+
+
+def render_vet_text(results: Iterable[VetResult]) -> str:
+    """Plain text for people: one block per URL, then a count per verdict."""
+    lines: list[str] = []
+    counts: Counter[str] = Counter()
+    for result in results:
+        counts[result.verdict] += 1
+        head = f"{result.verdict.upper():<17} {result.input}"
+        lines.append(head)
+        detail = []
+        if result.host:
+            detail.append(f"host {result.host}")
+        if result.portal:
+            detail.append(f"portal {result.portal}")
+        if result.lookalike_of:
+            detail.append(f"imitates {result.lookalike_of}")
+        if detail:
+            lines.append(" " * 18 + ", ".join(detail))
+        lines.extend(" " * 18 + "- " + reason for reason in result.reasons)
+    total = sum(counts.values())
+    summary = ", ".join(f"{counts[v]} {v}" for v in VERDICTS if counts[v])
+    lines.append(f"{total} URL{'s' if total != 1 else ''}: {summary or 'none'}")
+    return "\n".join(lines) + "\n"
