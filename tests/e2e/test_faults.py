@@ -101,3 +101,24 @@ def test_expired_certificate_with_a_trusted_key_is_a_fail(tmp_path):
         report, code, _ = check(portal, ["/"], tmp_path, trust=trusted.cert_path)
     assert "transport.cert_expired" in codes(report["results"][0])
     assert code == 1
+
+
+def test_browser_killed_mid_check_is_reported_and_the_batch_carries_on(portal, tmp_path):
+    urls = [portal.url(HOST, "/slow"), portal.url(HOST, "/")]
+    args = [sys.executable, "-m", "preflight", "check", *urls, "--json", "--no-clock", "--jobs", "1",
+            "--retries", "0", "--timeout", "15", "--trust-cert", str(portal.cert_path)]
+    for mapping in portal.connect_to_args([HOST]):
+        args += ["--connect-to", mapping]
+    process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env=dict(os.environ, TMPDIR=str(tmp_path)))
+    # When the first visit is under way (the server saw /slow), kill every Chromium of this run.
+    assert portal.requests.wait_for(lambda r: r["path"] == "/slow", timeout=20)
+    subprocess.run(["pkill", "-KILL", "-f", f"user-data-dir={tmp_path}"])
+    stdout, stderr = process.communicate(timeout=60)
+    assert "Traceback" not in stderr
+    first, second = json.loads(stdout)["results"]
+    assert first["error"]["code"] == "browser.crashed"
+    assert second["verdict"] == "pass"  # a new browser took over
+    assert process.returncode == 3
+    leftover = subprocess.run(["pgrep", "-f", f"user-data-dir={tmp_path}"], capture_output=True, text=True).stdout
+    assert leftover.strip() == ""
