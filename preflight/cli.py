@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Any, Sequence
@@ -338,8 +339,12 @@ def _command(exc: click.UsageError) -> str:
     return ctx.command_path.split(" ", 1)[1] + " " if " " in ctx.command_path else ""
 
 
+_URL_IN_TEXT = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://[^\s'\"]+")
+
+
 def _fail(message: str, code: int, exc: click.UsageError | None = None) -> None:
-    line = " ".join(message.split())
+    # Click echoes arguments back ("No such command 'https://…?token=…'"): redact any URL.
+    line = _URL_IN_TEXT.sub(lambda m: redact_url(m.group(0)), " ".join(message.split()))
     if exc is not None:
         line = f"{line} — run `preflight {_command(exc)}--help`"
     click.echo(f"preflight: error: {line}", err=True)

@@ -12,6 +12,7 @@ from typing import Protocol, Sequence
 from . import browser as browser_mod
 from .checks import CHECKS, CheckConfig
 from .config import Allowlist
+from .redact import redact_url
 from .models import CheckResult, PageSnapshot, RunReport, TargetError, TargetResult
 
 GRACE_S = 3.0
@@ -98,6 +99,8 @@ async def run_async(targets: Sequence[str], settings: RunSettings, observer: Run
             async with semaphore:
                 observer.target_started(target)
                 result = await _visit(target, state, options, config, settings.retries, CaptureFailed, capture, observer)
+                # From here on the target is shown: never with its tokens or credentials.
+                result = replace(result, target=redact_url(target))
                 observer.target_finished(result)
                 return result
 
