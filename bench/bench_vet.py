@@ -4,8 +4,9 @@
 
 Generates a mix of official, lookalike and unrelated URLs (mostly distinct hosts, so caches do
 not flatter the figures), times ``vet_urls`` over them on one core, then times
-``tldextract`` extracting the same URLs, and prints URLs/s for both and the peak memory.
-Targets: >= 20,000 URLs/s and <= 150 MB peak RSS.
+``tldextract`` extracting the same URLs, and prints URLs/s for both (per second of CPU time,
+which a busy machine does not distort, and per second of wall time) and the peak memory.
+Targets: >= 20,000 URLs/s of one core's CPU time and <= 150 MB peak RSS.
 """
 
 from __future__ import annotations
@@ -128,16 +129,16 @@ def main() -> int:
 
     # The baseline first, so that it runs with the least garbage around.
     extract = hosts._EXTRACT
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     for url in urls:
         extract(url)
-    tld_s = time.perf_counter() - started
+    tld_s, tld_cpu = time.perf_counter() - started, time.process_time() - cpu_started
 
     _clear_caches()
     judge = HostJudge(allowlist)
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     results = list(vet_urls(urls, judge))
-    vet_s = time.perf_counter() - started
+    vet_s, vet_cpu = time.perf_counter() - started, time.process_time() - cpu_started
 
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     verdicts: dict[str, int] = {}
@@ -145,9 +146,12 @@ def main() -> int:
         verdicts[result.verdict] = verdicts.get(result.verdict, 0) + 1
 
     print(f"URLs: {len(urls):,} ({hosts_seen:,} distinct hosts), verdicts: {verdicts}")
-    print(f"vet:             {len(urls) / vet_s:>10,.0f} URLs/s  ({vet_s:.2f} s)")
-    print(f"tldextract only: {len(urls) / tld_s:>10,.0f} URLs/s  ({tld_s:.2f} s)")
-    print(f"vet / tldextract time: {vet_s / tld_s:.1f}x")
+    # CPU time is what one core spends; wall time also counts waiting for a busy machine.
+    print(f"vet:             {len(urls) / vet_cpu:>10,.0f} URLs/s of CPU time, "
+          f"{len(urls) / vet_s:>10,.0f} URLs/s wall ({vet_s:.2f} s)")
+    print(f"tldextract only: {len(urls) / tld_cpu:>10,.0f} URLs/s of CPU time, "
+          f"{len(urls) / tld_s:>10,.0f} URLs/s wall ({tld_s:.2f} s)")
+    print(f"vet / tldextract CPU time: {vet_cpu / tld_cpu:.1f}x")
     print(f"peak RSS: {peak_mb:.0f} MB (before vet: {rss_before:.0f} MB)")
     if args.tracemalloc:
         _clear_caches()
@@ -157,7 +161,7 @@ def main() -> int:
         _, heap_peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         print(f"Python heap peak during vet (tracemalloc): {heap_peak / 2**20:.0f} MB")
-    ok = len(urls) / vet_s >= TARGET_URLS_PER_S and peak_mb <= TARGET_PEAK_MB
+    ok = len(urls) / vet_cpu >= TARGET_URLS_PER_S and peak_mb <= TARGET_PEAK_MB
     print(f"targets (>= {TARGET_URLS_PER_S:,} URLs/s, <= {TARGET_PEAK_MB} MB): {'met' if ok else 'NOT met'}")
     return 0 if ok else 1
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import ipaddress
+import re
 from dataclasses import dataclass
 
 import ada_url
@@ -75,6 +76,34 @@ def _has_userinfo(href: str, authority_at: int) -> bool:
         if 0 <= found < end:
             end = found
     return href.find("@", start, end) >= 0
+
+
+ADDRESS_BAR_SCHEMES = frozenset({
+    "http", "https", "ws", "wss", "ftp", "file", "about", "blob", "chrome", "data", "intent",
+    "javascript", "mailto", "tel", "view-source",
+})
+"""Schemes an address bar takes as such; anything else before a colon (``cigna.com:443``,
+``localhost:8080``, ``user:pw@host``) is part of a host typed without a scheme."""
+_SCHEME_PREFIX = re.compile(r"[\x00-\x20]*([A-Za-z][A-Za-z0-9+.\-\t\n\r]*):")
+
+
+def typed_scheme(text: str) -> tuple[str, int] | None:
+    """``(scheme, end of "scheme:")`` if ``text`` starts with a scheme an address bar honours."""
+    match = _SCHEME_PREFIX.match(text)
+    if not match:
+        return None
+    scheme = match.group(1).replace("\t", "").replace("\n", "").replace("\r", "").lower()
+    if scheme in ADDRESS_BAR_SCHEMES or text.startswith("//", match.end()):
+        return scheme, match.end()
+    return None
+
+
+def as_browser_url(text: str) -> str:
+    """What the address bar loads for ``text``: ``cigna.com/login`` -> ``https://cigna.com/login``."""
+    stripped = text.strip()
+    if typed_scheme(stripped) is not None:
+        return stripped
+    return ("https:" if stripped.startswith("//") else "https://") + stripped
 
 
 @functools.lru_cache(maxsize=65536)
@@ -177,9 +206,12 @@ def label_to_unicode(label: str) -> str:
     if not label.startswith("xn--"):
         return label
     try:
-        return label[4:].encode("ascii").decode("punycode")
+        decoded = label[4:].encode("ascii").decode("punycode")
     except (UnicodeError, ValueError):
         return label
+    if not decoded.isprintable() or any("\ud800" <= c <= "\udfff" for c in decoded):
+        return label  # nothing a browser would display
+    return decoded
 
 
 def host_to_unicode(host: str) -> str:

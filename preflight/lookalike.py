@@ -214,8 +214,9 @@ def skeleton(label: str) -> str:
 
 
 def _script(char: str) -> str:
+    """Unicode script of ``char`` (``LATIN``, ``CYRILLIC``, ``COMMON`` …), from the same data."""
     from confusable_homoglyphs.categories import alias
-    return alias(char)
+    return str(alias(char))
 
 
 _NEUTRAL_SCRIPTS = frozenset({"COMMON", "INHERITED", "Unknown"})

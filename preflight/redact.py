@@ -17,6 +17,8 @@ import re
 from typing import Iterable
 from urllib.parse import quote, unquote_plus
 
+from .hosts import typed_scheme
+
 REDACTED = "REDACTED"
 
 # Parameter names whose values are credentials, grant access or identify a person. Matched as
@@ -37,11 +39,7 @@ _TOKEN_ENDINGS = (
 )
 _TOKEN_STARTS = ("saml", "oauth", "xsrf", "csrf")
 
-_SCHEME = re.compile(r"[\x00-\x20]*([A-Za-z][A-Za-z0-9+.\-\t\n\r]*):")
 _SPECIAL_SCHEMES = frozenset({"http", "https", "ws", "wss", "ftp", "file"})
-_KNOWN_SCHEMES = _SPECIAL_SCHEMES | frozenset({
-    "about", "blob", "chrome", "data", "intent", "javascript", "mailto", "tel", "view-source",
-})
 _JWT = re.compile(r"eyJ[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]*")
 _PATH_PARAM = re.compile(r";([^;/\\?#=]*)=([^;/\\?#]*)")
 
@@ -87,18 +85,13 @@ def _authority_span(text: str) -> tuple[int | None, int]:
     ``start`` is ``None`` when the URL has no authority (``mailto:``, ``data:``). Input without a
     known scheme is read as a browser's address bar reads it: as ``https://`` + the input.
     """
-    match = _SCHEME.match(text)
-    scheme = re.sub(r"[\t\n\r]", "", match.group(1)).lower() if match else ""
-    rest_at = match.end() if match else 0
-    if match and scheme not in _KNOWN_SCHEMES and not text.startswith("//", rest_at):
-        match, scheme, rest_at = None, "", 0  # "cigna.com:443/x", "user:pw@host": no scheme
-    special = not match or scheme in _SPECIAL_SCHEMES
+    typed = typed_scheme(text)
+    scheme, rest_at = typed if typed is not None else ("", 0)
+    special = typed is None or scheme in _SPECIAL_SCHEMES
     if special:
-        start = rest_at
+        start = rest_at if typed is not None else len(text) - len(text.lstrip())
         while start < len(text) and text[start] in "/\\\t\n\r":
             start += 1
-        if not match:
-            start = len(text) - len(text.lstrip())
     elif text.startswith("//", rest_at):
         start = rest_at + 2
     else:

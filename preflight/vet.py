@@ -9,25 +9,17 @@ redacted (``redact.redact_url``).
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Sequence
 
 from .config import Allowlist
-from .hosts import InvalidURL, host_to_unicode, parse_url
+from .hosts import InvalidURL, as_browser_url, host_to_unicode, parse_url
 from .lookalike import INVALID, LOOKALIKE, OFFICIAL, VERDICTS, HostJudge
 from .redact import redact_url
 
 SCHEMA_VET = "preflight/vet@1"
 
-# Schemes an address bar recognises as such; anything else before a colon ("cigna.com:443",
-# "localhost:8080") is a host and port.
-_KNOWN_SCHEMES = frozenset({
-    "http", "https", "ws", "wss", "ftp", "file", "about", "blob", "chrome", "data", "intent",
-    "javascript", "mailto", "tel", "view-source",
-})
-_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
 _DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443, "ftp": 21}
 
 
@@ -54,20 +46,9 @@ class VetResult:
                 "reasons": list(self.reasons)}
 
 
-def as_browser_url(text: str) -> str:
-    """What the address bar would load for ``text``: ``https://`` is added when no scheme is given."""
-    stripped = text.strip()
-    match = _SCHEME.match(stripped)
-    if match and (match.group(1).lower() in _KNOWN_SCHEMES or stripped.startswith("//", match.end())):
-        return stripped
-    if stripped.startswith("//"):
-        return "https:" + stripped
-    return "https://" + stripped
-
-
 def vet_url(text: str, judge: HostJudge) -> VetResult:
     """Judge one URL (or address-bar text)."""
-    shown = redact_url(text.strip())
+    shown = _printable(redact_url(text.strip()))
     try:
         parsed = parse_url(as_browser_url(text))
     except InvalidURL:
@@ -97,6 +78,15 @@ def vet_url(text: str, judge: HostJudge) -> VetResult:
     portal = judgement.portal.name if judgement.portal is not None else None
     return VetResult(shown, judgement.host, judgement.registrable_domain, judgement.verdict, portal,
                      judgement.lookalike_of, reasons)
+
+
+def _printable(text: str) -> str:
+    """``text`` with lone surrogates escaped, so that any report can be written as UTF-8."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
 
 
 def vet_urls(lines: Iterable[str], judge: HostJudge | Allowlist) -> Iterator[VetResult]:

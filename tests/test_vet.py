@@ -17,6 +17,7 @@ from preflight.vet import (SCHEMA_VET, as_browser_url, render_vet_text, vet_exit
                            vet_url, vet_urls)
 
 DATA = Path(__file__).parent / "data"
+ANY_CHARACTER = st.characters(blacklist_categories=())  # lone surrogates and controls too
 URL_TABLE = json.loads((DATA / "url_table.json").read_text(encoding="utf-8"))
 VET_SCHEMA = json.loads((DATA / "vet.schema.json").read_text(encoding="utf-8"))
 
@@ -127,7 +128,7 @@ def test_exit_code(judge: HostJudge) -> None:
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.lists(st.text(max_size=60), max_size=5))
+@given(st.lists(st.text(ANY_CHARACTER, max_size=60), max_size=5))
 def test_vet_never_raises_on_arbitrary_text(lines: list[str]) -> None:
     results = list(vet_urls(lines, HostJudge.for_allowlist(load_allowlist(None))))
     assert all(r.verdict in VERDICTS and r.reasons for r in results)
@@ -150,6 +151,7 @@ def test_vet_never_raises_on_url_shaped_text(text: str) -> None:
     ("https://a@b@evil.example/", "https://REDACTED@evil.example/"),
     ("https:user:pass@cigna.com/", "https:REDACTED@cigna.com/"),
     ("user:pw@cigna.com/login", "REDACTED@cigna.com/login"),
+    ("//user:pw@cigna.com/x", "//REDACTED@cigna.com/x"),
     # the WHATWG authority ends at a backslash: the host the browser visits must stay visible
     ("https://evil.example\\@cigna.com/", "https://evil.example\\@cigna.com/"),
     ("https://u:p@evil.example\\@cigna.com/", "https://REDACTED@evil.example\\@cigna.com/"),
@@ -192,7 +194,7 @@ def test_ordinary_names(name: str) -> None:
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.text(max_size=80))
+@given(st.text(ANY_CHARACTER, max_size=80))
 def test_redact_url_never_raises(text: str) -> None:
     assert isinstance(redact_url(text), str)
 
@@ -204,3 +206,9 @@ def test_redacted_urls_keep_no_credentials(user: str, secret: str) -> None:
     url = f"https://{user}:{secret}@cigna.com/cb?code={secret}&token={secret}"
     redacted = redact_url(url)
     assert secret not in redacted and f"{user}:" not in redacted
+
+
+def test_reports_can_always_be_written_as_utf8(judge: HostJudge) -> None:
+    result = vet_url("https://\ud800.example/?token=x", judge)
+    (result.input + "".join(result.reasons)).encode("utf-8")
+    assert "token=REDACTED" in result.input
