@@ -228,6 +228,47 @@ def demo(browser_path: str | None, as_json: bool) -> None:
     sys.exit(report.exit_code())
 
 
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("inputs", nargs=-1)
+@click.option("--allowlist", "allowlist_path", metavar="FILE", help="allowlist.toml to judge against.")
+@click.option("--json", "as_json", is_flag=True, help="Print the preflight/vet@1 JSON document.")
+def vet(inputs: Sequence[str], allowlist_path: str | None, as_json: bool) -> None:
+    """Judge links offline, no browser: URL... or '-' (or a file) with one URL per line.
+
+    Exit 0 when every URL is on an official portal host, 1 otherwise.
+    """
+    import json
+
+    from .config import load_allowlist
+    from .vet import render_vet_text, vet_exit_code, vet_json, vet_urls
+
+    if not inputs:
+        raise UsageError("no URL given", "usage: preflight vet URL... or preflight vet - < urls.txt")
+    judge_against = load_allowlist(allowlist_path)
+    results = list(vet_urls(_vet_lines(inputs), judge_against))
+    if not results:
+        raise UsageError("no URL in the input (only blank lines or comments)", "give at least one URL")
+    _write("-", json.dumps(vet_json(results), indent=2, ensure_ascii=False) + "\n" if as_json
+           else render_vet_text(results))
+    sys.exit(vet_exit_code(results))
+
+
+def _vet_lines(inputs: Sequence[str]) -> list[str]:
+    """Arguments are URLs; ``-`` reads stdin; ``@FILE`` reads a file, one URL per line."""
+    lines: list[str] = []
+    for item in inputs:
+        if item == "-":
+            lines.extend(sys.stdin.read().splitlines())
+        elif item.startswith("@"):
+            try:
+                lines.extend(Path(item[1:]).read_text(encoding="utf-8", errors="replace").splitlines())
+            except OSError as exc:
+                raise UsageError(f"cannot read {item[1:]}: {exc.strerror or exc}", "give a readable file of URLs") from None
+        else:
+            lines.append(item)
+    return lines
+
+
 @cli.command("mock-portal", context_settings=CONTEXT_SETTINGS)
 @click.option("--port", default=8443, show_default=True, type=click.IntRange(0, 65535), help="Port (0: any free port).")
 @click.option("--log", "log_path", metavar="FILE", help="Append one JSON line per request to FILE.")

@@ -93,3 +93,21 @@ def test_schemeless_targets_mean_https():
     assert validate_target("cignaforhcp.cigna.com/login") == "https://cignaforhcp.cigna.com/login"
     with pytest.raises(UsageError):
         validate_target("   ")
+
+
+def test_vet_exit_codes_and_json(tmp_path):
+    official = preflight("vet", "https://cignaforhcp.cigna.com/login")
+    assert official.returncode == 0 and "OFFICIAL" in official.stdout
+    urls = tmp_path / "urls.txt"
+    urls.write_text("# from an email\nhttps://cignaforhcp.cigna.com.example.net/login\n\nmy.cigna.com\n")
+    result = preflight("vet", f"@{urls}", "--json")
+    assert result.returncode == 1
+    document = __import__("json").loads(result.stdout)
+    assert document["schema"] == "preflight/vet@1"
+    assert [r["verdict"] for r in document["results"]] == ["lookalike", "official"]
+    assert document["results"][0]["lookalike_of"] == "cignaforhcp.cigna.com"
+
+
+def test_vet_usage_errors():
+    assert "no URL given" in assert_one_line_error(preflight("vet"))
+    assert "cannot read" in assert_one_line_error(preflight("vet", "@/nonexistent/urls.txt"))
