@@ -1,16 +1,22 @@
-"""Domain trust: is every host the login flow lands on an official portal host?
+"""Domain trust: is every host the login flow touches an official portal host?
 
 Hosts come from the browser's own URLs (the redirect chain, the final page, later script
-navigations), so they are the hosts the browser really visited.
+navigations, form targets, frames, scripts), so they are the hosts the browser really used.
+Each is judged by ``lookalike.HostJudge``: official, same organization, lookalike, unrelated.
 """
 
 from __future__ import annotations
 
-from ..hosts import host_of, is_loopback, registrable_domain
-from ..models import CheckResult, PageSnapshot, Severity
+from typing import Iterable
+
+from ..hosts import host_of, is_loopback
+from ..lookalike import INVALID, LOOKALIKE, OFFICIAL, SAME_ORGANIZATION, HostJudge, HostJudgement
+from ..models import CheckResult, FrameFacts, PageSnapshot, Severity
 from .base import CheckConfig, FindingList
 
 NAME = "domain"
+_TRUSTED_SUBRESOURCE = (OFFICIAL, SAME_ORGANIZATION)
+_LOGIN_INPUT_TYPES = ("password", "email")
 
 
 def flow_urls(snapshot: PageSnapshot) -> list[tuple[str, str]]:
@@ -34,43 +40,130 @@ def flow_urls(snapshot: PageSnapshot) -> list[tuple[str, str]]:
 
 def check(snapshot: PageSnapshot, config: CheckConfig) -> CheckResult:
     found = FindingList(NAME)
-    allowlist = config.allowlist
+    judge = HostJudge.for_allowlist(config.allowlist)
     official: list[dict[str, str]] = []
+    page_https = snapshot.final_url.startswith("https:")
     for url, where in flow_urls(snapshot):
         host = host_of(url)
-        scheme = url.split(":", 1)[0].lower()
         if not host:
             continue
-        entry = allowlist.lookup(host)
-        if scheme == "http":
-            if is_loopback(host):
-                found.add("insecure_loopback", Severity.WARN,
-                          f"The {where} uses plain HTTP on a loopback host ({host}); fine for a test, never for a real portal.",
-                          url=url, host=host)
-            else:
-                found.add("not_https", Severity.FAIL,
-                          f"The {where} is not encrypted (plain HTTP): do not enter a password on {host}.",
-                          url=url, host=host)
-        if entry is not None:
-            official.append({"host": host, "where": where, "payer": entry.portal.payer,
-                             "portal": entry.portal.name, "role": entry.role})
-            if entry.via_pattern:
+        _scheme_findings(found, url, host, where)
+        verdict = judge.judge_normalized(host)
+        if verdict.verdict == OFFICIAL:
+            official.append({"host": host, "where": where, "payer": verdict.portal.payer if verdict.portal else "",
+                             "portal": verdict.portal.name if verdict.portal else "", "role": verdict.role or ""})
+            if verdict.via_pattern:
                 found.add("pattern_match", Severity.WARN,
-                          f"{host} is trusted only through the wildcard {entry.via_pattern}; list the exact host instead.",
-                          host=host, pattern=entry.via_pattern)
-            continue
-        domain = registrable_domain(host)
-        if domain in allowlist.registrable_domains:
-            found.add("same_organization", Severity.WARN,
-                      f"The {where} is on {host}: same organization ({domain}) but not a listed portal host.",
-                      host=host, registrable_domain=domain, where=where)
+                          f"{host} is trusted only through the wildcard {verdict.via_pattern}; list the exact host instead.",
+                          host=host, pattern=verdict.via_pattern)
         else:
-            found.add("not_allowlisted", Severity.FAIL,
-                      f"The {where} is on {host}, which is not an official portal host in the allowlist.",
-                      host=host, registrable_domain=domain, where=where)
+            _untrusted(found, verdict, f"The {where}", where=where, url=url)
+
+    login_frames = [f for f in snapshot.frames if _has_login_fields(f)]
+    for frame in login_frames:
+        _form_targets(found, judge, frame, page_https)
+        frame_host = host_of(frame.url)
+        if frame is not snapshot.main_frame and frame_host:
+            verdict = judge.judge_normalized(frame_host)
+            if verdict.verdict != OFFICIAL:
+                _untrusted(found, verdict, "A frame holding login fields", code="login_frame_off_list", url=frame.url)
+    _script_hosts(found, judge, snapshot, login_frames or list(snapshot.frames[:1]))
+    _mixed_content(found, snapshot, page_https)
+
     if official and not any(f.severity is Severity.FAIL for f in found.items):
         final = official[-1]
         found.add("official", Severity.PASS,
                   f"{final['host']} is the official {final['payer']} {final['portal']} ({final['role']}) portal.",
                   hosts=official)
     return found.result()
+
+
+def _scheme_findings(found: FindingList, url: str, host: str, where: str) -> None:
+    if not url.lower().startswith("http:"):
+        return
+    if is_loopback(host):
+        found.add("insecure_loopback", Severity.WARN,
+                  f"The {where} uses plain HTTP on a loopback host ({host}); fine for a test, never for a real portal.",
+                  url=url, host=host)
+    else:
+        found.add("not_https", Severity.FAIL,
+                  f"The {where} is not encrypted (plain HTTP): do not enter a password on {host}.", url=url, host=host)
+
+
+def _untrusted(found: FindingList, verdict: HostJudgement, subject: str, code: str | None = None, **evidence: object) -> None:
+    """One finding for a host that is not official, worded by what it is."""
+    host = verdict.host
+    details = dict(evidence, host=host, registrable_domain=verdict.registrable_domain, verdict=verdict.verdict,
+                   reasons=list(verdict.reasons), signals=list(verdict.signals))
+    if verdict.verdict == LOOKALIKE:
+        details["lookalike_of"] = verdict.lookalike_of
+        why = verdict.reasons[0] if verdict.reasons else ""
+        found.add("lookalike", Severity.FAIL,
+                  f"{subject} is on {host}, a lookalike of {verdict.lookalike_of}. {why} Do not sign in there.".strip(),
+                  **details)
+    elif verdict.verdict == SAME_ORGANIZATION:
+        found.add(code or "same_organization", Severity.WARN if code is None else Severity.FAIL,
+                  f"{subject} is on {host}: same organization ({verdict.registrable_domain}) but not a listed portal host.",
+                  **details)
+    elif verdict.verdict == INVALID:
+        found.add("invalid_host", Severity.FAIL, f"{subject} has a host no browser should accept ({host}).", **details)
+    else:
+        found.add(code or "not_allowlisted", Severity.FAIL,
+                  f"{subject} is on {host}, which is not an official portal host in the allowlist.", **details)
+
+
+def _has_login_fields(frame: FrameFacts) -> bool:
+    return any(i.visible and (i.type in _LOGIN_INPUT_TYPES or "username" in i.autocomplete.split())
+               for i in frame.inputs)
+
+
+def _form_targets(found: FindingList, judge: HostJudge, frame: FrameFacts, page_https: bool) -> None:
+    """Where each form holding a password field would send it."""
+    indexes = {i.form_index for i in frame.inputs if i.type == "password" and i.visible and i.form_index is not None}
+    for index in sorted(indexes):
+        if index >= len(frame.forms):
+            continue
+        action = frame.forms[index].action
+        host = host_of(action)
+        if not host:
+            continue
+        if action.lower().startswith("http:") and not is_loopback(host):
+            found.add("insecure_form_action", Severity.FAIL,
+                      f"The login form sends the password unencrypted (plain HTTP) to {host}.", action=action, host=host)
+        elif action.lower().startswith("http:") and page_https:
+            found.add("insecure_form_action", Severity.FAIL,
+                      f"The login form on an HTTPS page posts to plain HTTP ({host}).", action=action, host=host)
+        verdict = judge.judge_normalized(host)
+        if verdict.verdict != OFFICIAL:
+            _untrusted(found, verdict, "The login form's target", code="form_action_off_list", action=action)
+
+
+def _script_hosts(found: FindingList, judge: HostJudge, snapshot: PageSnapshot, frames: Iterable[FrameFacts]) -> None:
+    """Scripts from unlisted hosts run inside the login page and can read its password field."""
+    frame_urls = {f.url for f in frames}
+    urls = {s for f in frames for s in f.scripts}
+    urls.update(r.url for r in snapshot.requests if r.resource_type == "script" and r.frame_url in frame_urls)
+    outside: dict[str, str] = {}
+    for url in sorted(urls):
+        host = host_of(url)
+        if host and host not in outside:
+            verdict = judge.judge_normalized(host)
+            if verdict.verdict not in _TRUSTED_SUBRESOURCE:
+                outside[host] = verdict.verdict
+    if outside:
+        listed = ", ".join(sorted(outside))
+        found.add("third_party_scripts", Severity.WARN,
+                  f"The login page runs scripts from hosts not on the allowlist ({listed}); they can read what is typed.",
+                  hosts=[{"host": h, "verdict": v} for h, v in sorted(outside.items())])
+
+
+def _mixed_content(found: FindingList, snapshot: PageSnapshot, page_https: bool) -> None:
+    if not page_https:
+        return
+    insecure = sorted({r.url for r in snapshot.requests if r.url.lower().startswith("http:")
+                       and not is_loopback(host_of(r.url))})[:20]
+    blocked = [e for e in snapshot.console_errors if "Mixed Content" in e][:10]
+    if insecure or blocked:
+        found.add("mixed_content", Severity.FAIL,
+                  "The HTTPS login page loads content over plain HTTP (mixed content): the page can be tampered with.",
+                  urls=insecure, console=blocked)

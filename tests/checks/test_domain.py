@@ -1,6 +1,6 @@
 from preflight.checks import CheckConfig
 from preflight.checks.domain import check
-from preflight.models import Severity
+from preflight.models import FormFacts, FrameFacts, InputFacts, ResourceRequest, Severity
 
 from ..factories import default_allowlist, snapshot
 
@@ -26,10 +26,17 @@ def test_redirect_through_official_hosts_passes():
     assert [h["host"] for h in result.findings[0].evidence["hosts"]] == ["cignaforhcp.com", "cignaforhcp.cigna.com"]
 
 
-def test_off_list_final_host_fails():
+def test_lookalike_final_host_fails_and_names_what_it_imitates():
     result = check(snapshot("https://cignaforhcp-cigna.com/login"), CONFIG)
-    assert codes(result)["domain.not_allowlisted"] is Severity.FAIL
+    assert codes(result)["domain.lookalike"] is Severity.FAIL
     assert "domain.official" not in codes(result)
+    finding = next(f for f in result.findings if f.code == "domain.lookalike")
+    assert finding.evidence["lookalike_of"] in ("cignaforhcp.cigna.com", "cigna.com")
+
+
+def test_unrelated_final_host_fails():
+    result = check(snapshot("https://login.example.net/"), CONFIG)
+    assert codes(result) == {"domain.not_allowlisted": Severity.FAIL}
 
 
 def test_off_list_redirect_hop_fails_even_when_landing_on_official():
@@ -54,3 +61,46 @@ def test_plain_http_fails_except_on_loopback():
     loopback = codes(check(snapshot("http://127.0.0.1:8080/"), CONFIG))
     assert loopback["domain.insecure_loopback"] is Severity.WARN
     assert "domain.not_https" not in loopback
+
+
+def login_frame(url, action, *, extra_inputs=(), scripts=()):
+    return FrameFacts(url=url, forms=(FormFacts(action=action, method="post"),),
+                      inputs=(InputFacts(type="text", name="user", autocomplete="username", form_index=0),
+                              InputFacts(type="password", name="pw", form_index=0), *extra_inputs),
+                      scripts=tuple(scripts))
+
+
+def test_login_form_posting_off_list_fails():
+    page = "https://cignaforhcp.cigna.com/"
+    snap = snapshot(page, frames=(login_frame(page, "https://collect.example.org/login"),))
+    finding = next(f for f in check(snap, CONFIG).findings if f.code == "domain.form_action_off_list")
+    assert finding.severity is Severity.FAIL and finding.evidence["host"] == "collect.example.org"
+
+
+def test_login_form_posting_over_http_fails():
+    page = "https://cignaforhcp.cigna.com/"
+    snap = snapshot(page, frames=(login_frame(page, "http://cignaforhcp.cigna.com/login"),))
+    assert codes(check(snap, CONFIG))["domain.insecure_form_action"] is Severity.FAIL
+
+
+def test_login_fields_in_a_lookalike_frame_fail():
+    page = "https://cignaforhcp.cigna.com/"
+    frames = (FrameFacts(url=page), login_frame("https://cignaforhcp-cigna.com/embed", "https://cignaforhcp-cigna.com/x"))
+    found = codes(check(snapshot(page, frames=frames), CONFIG))
+    assert found["domain.lookalike"] is Severity.FAIL
+    assert "domain.official" not in found
+
+
+def test_scripts_from_unlisted_hosts_warn_and_are_listed():
+    page = "https://cignaforhcp.cigna.com/"
+    scripts = ("https://cignaforhcp.cigna.com/app.js", "https://cdn.tracker.example/t.js", "https://www.cigna.com/x.js")
+    result = check(snapshot(page, frames=(login_frame(page, page + "login", scripts=scripts),)), CONFIG)
+    finding = next(f for f in result.findings if f.code == "domain.third_party_scripts")
+    assert finding.severity is Severity.WARN
+    assert [h["host"] for h in finding.evidence["hosts"]] == ["cdn.tracker.example"]
+
+
+def test_mixed_content_fails():
+    page = "https://cignaforhcp.cigna.com/"
+    requests = (ResourceRequest("http://static.example.com/logo.png", "image", page),)
+    assert codes(check(snapshot(page, requests=requests), CONFIG))["domain.mixed_content"] is Severity.FAIL

@@ -57,7 +57,7 @@ def test_off_list_host_fails_with_exit_1(portal, tmp_path):
     out = tmp_path / "report.json"
     result = run_check(portal, [portal.url("cignaforhcp-cigna.com")], "--json-file", str(out))
     assert result.returncode == 1, result.stderr
-    assert "domain.not_allowlisted" in result.stdout  # console report on stdout
+    assert "domain.lookalike" in result.stdout  # console report on stdout
     report = json.loads(out.read_text())
     jsonschema.validate(report, SCHEMA)
     assert report["verdict"] == "fail"
@@ -66,8 +66,9 @@ def test_off_list_host_fails_with_exit_1(portal, tmp_path):
 def test_redirect_to_a_lookalike_fails(portal):
     result = run_check(portal, [portal.url("cignaforhcp.cigna.com", "/redirect-out")], "--json")
     assert result.returncode == 1
-    finding = next(f for f in json.loads(result.stdout)["results"][0]["findings"] if f["code"] == "domain.not_allowlisted")
+    finding = next(f for f in json.loads(result.stdout)["results"][0]["findings"] if f["code"] == "domain.lookalike")
     assert finding["evidence"]["host"] == "cignaforhcp-cigna.com"
+    assert finding["evidence"]["where"] == "final page"
 
 
 def test_unreachable_target_is_exit_3_and_results_keep_input_order(portal):
