@@ -10,13 +10,21 @@ from __future__ import annotations
 import functools
 import ipaddress
 import re
+from typing import Any
 from dataclasses import dataclass
 
 import ada_url
-import tldextract
 
 # The bundled public suffix list only: never fetch at run time.
-_EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, include_psl_private_domains=False)
+@functools.lru_cache(maxsize=1)
+def _extractor() -> Any:
+    """tldextract with its bundled public suffix list only (never fetched at run time).
+
+    Built on first use: importing tldextract costs ~50 ms, which ``--version`` and checks of
+    official hosts never need."""
+    import tldextract
+
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, include_psl_private_domains=False)
 
 
 class InvalidURL(ValueError):
@@ -172,7 +180,7 @@ def host_parts(host: str) -> HostParts:
     """Split a normalised host at its public suffix (ICANN section of the bundled list)."""
     if is_ip(host):
         return HostParts((), "", "")
-    parts = _EXTRACT(host)
+    parts = _extractor()(host)
     subdomain = tuple(parts.subdomain.split(".")) if parts.subdomain else ()
     return HostParts(subdomain, parts.domain, parts.suffix)
 
@@ -195,7 +203,7 @@ def tenant_domain(host: str) -> str:
     """
     if is_ip(host):
         return host
-    parts = _EXTRACT(host, include_psl_private_domains=True)
+    parts = _extractor()(host, include_psl_private_domains=True)
     if not parts.domain or not parts.suffix:
         return host
     return f"{parts.domain}.{parts.suffix}"
