@@ -10,8 +10,8 @@ from __future__ import annotations
 import functools
 import ipaddress
 import re
-from typing import Any
 from dataclasses import dataclass
+from typing import Any
 
 import ada_url
 
