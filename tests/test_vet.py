@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from importlib import resources
 from pathlib import Path
 
 import jsonschema
@@ -19,7 +20,7 @@ from preflight.vet import (SCHEMA_VET, as_browser_url, render_vet_text, vet_exit
 DATA = Path(__file__).parent / "data"
 ANY_CHARACTER = st.characters(blacklist_categories=())  # lone surrogates and controls too
 URL_TABLE = json.loads((DATA / "url_table.json").read_text(encoding="utf-8"))
-VET_SCHEMA = json.loads((DATA / "vet.schema.json").read_text(encoding="utf-8"))
+VET_SCHEMA = json.loads(resources.files("preflight").joinpath("schema/vet.schema.json").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
