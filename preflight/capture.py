@@ -184,7 +184,7 @@ async def capture(browser: "Browser", url: str, options: CaptureOptions = Captur
     """
     started = time.monotonic()
     # Leave room inside --timeout for unloading the page and closing the context.
-    deadline = started + max(0.5, options.timeout_s - LEAVE_S - CLOSE_S)
+    deadline = started + options.timeout_s - min(LEAVE_S + CLOSE_S, 0.25 * options.timeout_s)
     guard = guard_mod.SubmissionGuard()
     recorder = _Recorder()
     context_options: dict[str, Any] = dict(guard_mod.CONTEXT_OPTIONS)

@@ -17,7 +17,7 @@ from preflight.mock.server import MockPortal
 pytestmark = pytest.mark.e2e
 FAULTS = Path(__file__).resolve().parent.parent.parent / "fixtures" / "faults"
 HOST = "cignaforhcp.cigna.com"
-TIMEOUT = 6.0
+TIMEOUT = 10.0
 
 
 def check(portal: MockPortal, paths: list[str], tmp_path: Path, *extra: str, host: str = HOST,
