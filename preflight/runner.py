@@ -174,9 +174,7 @@ async def _visit(target, state, options, config, retries, CaptureFailed, capture
 
 
 def _clock_probe(settings: RunSettings):  # type: ignore[no-untyped-def]
-    """The clock probe for capture, if the clock module is present."""
-    try:
-        from . import clockprobe
-    except ImportError:
-        return None
-    return clockprobe.make_probe(settings.mappings, settings.trust_certs)
+    """The clock probe for capture: timed HEAD requests to the visit's official hosts."""
+    from . import clockprobe
+
+    return clockprobe.make_probe(settings.mappings, settings.trust_certs, settings.allowlist)
