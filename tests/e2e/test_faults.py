@@ -67,7 +67,10 @@ def test_batch_of_faults_carries_on_and_each_is_named(portal, tmp_path):
 @pytest.mark.parametrize("path", ["/hang", "/endless-loop.html"])
 def test_pages_that_never_finish_are_bounded(portal, tmp_path, path):
     report, _code, elapsed = check(portal, [path], tmp_path, "--retries", "0")
-    assert elapsed < TIMEOUT + 5 + 3  # + interpreter and browser start
+    # The run itself (browser start to stop) stays within --timeout + 5 s; the wall-clock bound
+    # adds the interpreter's start and room for a loaded CI machine.
+    assert report["elapsed_s"] <= TIMEOUT + 5
+    assert elapsed < TIMEOUT + 15
     assert report["results"][0]["verdict"] in ("pass", "warn", "fail", "error")
 
 
