@@ -122,19 +122,27 @@ def _browser_options(func: Any) -> Any:
               help="Retries for transient network errors.")
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON report to stdout instead of the console report.")
 @click.option("--json-file", metavar="FILE", help="Also write the JSON report to FILE ('-' for stdout).")
+@click.option("--junit-file", metavar="FILE", help="Also write a JUnit XML report to FILE ('-' for stdout).")
 @click.option("--fail-on", type=click.Choice(["fail", "warn"]), default="fail", show_default=True,
               help="Lowest verdict that makes the exit code 1.")
 @click.option("--expect", "expect_role", type=click.Choice(ROLE_CHOICES), help="The login you mean to reach.")
 @click.option("--no-clock", is_flag=True, help="Skip the clock-skew measurement.")
 @click.option("--screenshot", "screenshot_dir", metavar="DIR", type=click.Path(file_okay=False),
               help="Save a screenshot of each page in DIR.")
+@click.option("--storage-state", "storage_state", metavar="FILE",
+              help="Start from this Playwright storage-state JSON and audit its cookies.")
+@click.option("--profile", "profile_dir", metavar="DIR",
+              help="Start from the cookies of this Chrome/Edge profile folder (read from a copy, never changed).")
 @click.option("-v", "--verbose", is_flag=True, help="Show informational findings too.")
 def check(urls: Sequence[str], browser_path: str | None, browser_channel: str | None, resolve: Sequence[str],
           connect_to: Sequence[str], trust_cert: Sequence[str], timeout: float, allowlist_path: str | None,
-          jobs: int, retries: int, as_json: bool, json_file: str | None, fail_on: str, expect_role: str | None,
-          no_clock: bool, screenshot_dir: str | None, verbose: bool) -> None:
+          jobs: int, retries: int, as_json: bool, json_file: str | None, junit_file: str | None, fail_on: str,
+          expect_role: str | None,
+          no_clock: bool, screenshot_dir: str | None, verbose: bool, storage_state: str | None = None,
+          profile_dir: str | None = None) -> None:
     """Visit each URL (never submitting anything) and judge it."""
     from .config import load_allowlist
+    from .reporters import REPORTERS, OutputFormat
     from .reporters import console as console_reporter
     from .reporters import json as json_reporter
     from .runner import RunSettings, run
@@ -143,25 +151,44 @@ def check(urls: Sequence[str], browser_path: str | None, browser_channel: str | 
         raise UsageError("no URL given", "usage: preflight check https://cignaforhcp.cigna.com/")
     if len(urls) > MAX_TARGETS:
         raise UsageError(f"{len(urls)} URLs given; at most {MAX_TARGETS} per run", "split the list into batches")
-    if as_json and json_file == "-":
-        raise UsageError("--json and --json-file - both write JSON to stdout", "use one of them")
+    stdout_writers = [name for name, used in (("--json", as_json), ("--json-file -", json_file == "-"),
+                                              ("--junit-file -", junit_file == "-")) if used]
+    if len(stdout_writers) > 1:
+        raise UsageError(f"{' and '.join(stdout_writers)} all write to stdout", "send all but one to a file")
     targets = [validate_target(u) for u in urls]
+    _existing_state(storage_state, profile_dir)
     settings = RunSettings(
         allowlist=load_allowlist(allowlist_path),
         browser_path=browser_path, browser_channel=browser_channel,
         mappings=_mappings(resolve, connect_to), trust_certs=tuple(trust_cert),
         jobs=jobs, timeout_s=timeout, retries=retries,
         screenshot_dir=_screenshot_dir(screenshot_dir), expect_role=expect_role, clock=not no_clock,
+        storage_state=storage_state, profile_dir=profile_dir,
     )
     _writable(json_file, "--json-file")
+    _writable(junit_file, "--junit-file")
     report = run(targets, settings, _ProgressObserver(_stderr()))
     if as_json:
         _write("-", json_reporter.render(report))
-    else:
+    elif "-" not in (json_file, junit_file):
         _write("-", console_reporter.render(report, color=sys.stdout.isatty(), verbose=verbose))
     if json_file:
         _write(json_file, json_reporter.render(report))
+    if junit_file:
+        _write(junit_file, REPORTERS[OutputFormat.JUNIT](report))
     sys.exit(report.exit_code(fail_on_warn=fail_on == "warn"))
+
+
+def _existing_state(storage_state: str | None, profile_dir: str | None) -> None:
+    """``--storage-state`` / ``--profile``: one of them, readable, and what it says it is."""
+    from .profile import locate_profile, read_storage_state
+
+    if storage_state is not None and profile_dir is not None:
+        raise UsageError("--storage-state and --profile both give the starting cookies", "use one of them")
+    if storage_state is not None:
+        read_storage_state(storage_state)
+    if profile_dir is not None:
+        locate_profile(profile_dir)
 
 
 def _mappings(resolve: Sequence[str], connect_to: Sequence[str]) -> tuple[Any, ...]:

@@ -94,3 +94,18 @@ def test_snapshot_round_trips_through_json():
     original = snapshot(hops=("https://cignaforhcp.com/",))
     again = PageSnapshot.from_dict(json.loads(json.dumps(original.to_dict())))
     assert again == original
+
+
+def test_junit_has_one_case_per_target_with_failures_and_errors():
+    import xml.etree.ElementTree as ET
+
+    from preflight.reporters import junit
+
+    report = report_of(with_findings(Severity.PASS), with_findings(Severity.FAIL),
+                       TargetResult("https://down.example/", None, (), TargetError("target.unreachable", "refused")))
+    suite = ET.fromstring(junit.render(report).split("?>", 1)[1])
+    assert suite.get("tests") == "3" and suite.get("failures") == "1" and suite.get("errors") == "1"
+    cases = suite.findall("testcase")
+    assert cases[0].find("failure") is None and cases[0].find("error") is None
+    assert cases[1].find("failure").get("type") == "domain.x0"
+    assert cases[2].find("error").get("type") == "target.unreachable"

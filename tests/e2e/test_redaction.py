@@ -25,7 +25,8 @@ def test_no_secret_appears_in_any_output(tmp_path):
         args = [sys.executable, "-m", "preflight", "check", *urls, "--no-clock", "--trust-cert", str(portal.cert_path)]
         for mapping in portal.connect_to_args([HOST]):
             args += ["--connect-to", mapping]
-        console = subprocess.run(args + ["--json-file", str(json_file), "-v", "--screenshot", str(shots)],
+        console = subprocess.run(args + ["--json-file", str(json_file), "-v", "--screenshot", str(shots),
+                                         "--junit-file", str(tmp_path / "junit.xml")],
                                  capture_output=True, text=True, timeout=120)
         json_run = subprocess.run(args + ["--json"], capture_output=True, text=True, timeout=120)
         typo = subprocess.run([sys.executable, "-m", "preflight", "chek", urls[0]], capture_output=True, text=True)
@@ -35,6 +36,7 @@ def test_no_secret_appears_in_any_output(tmp_path):
         "console stdout": console.stdout, "console stderr": console.stderr,
         "json stdout": json_run.stdout, "json stderr": json_run.stderr,
         "json file": json_file.read_text(), "usage error": typo.stderr,
+        "junit file": (tmp_path / "junit.xml").read_text(),
         "screenshot names": " ".join(p.name for p in shots.iterdir()),
     }
     assert "lang=en" in artifacts["json file"]  # harmless query values stay readable
