@@ -255,6 +255,11 @@ class PageSnapshot:
     """Local Unix time when the main response arrived."""
     error: str | None = None
     """Set when the visit ended early; the fields above hold what was seen before."""
+    existing_cookies: ExistingCookies | None = None
+    """Cookies the browser held before the visit (``--storage-state`` / ``--profile``), if any."""
+    third_party_probe: ThirdPartyProbe | None = None
+    """The page visited again with third-party cookies allowed and blocked (only when the visit
+    saw a sign-in frame from another site that uses cookies)."""
 
     @property
     def main_frame(self) -> FrameFacts:
@@ -266,6 +271,45 @@ class PageSnapshot:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "PageSnapshot":
         return _from_jsonable(cls, data)
+
+
+@dataclass(frozen=True)
+class ExistingCookies:
+    """Cookies a browser already held before the visit: a saved state or a user's profile.
+
+    Values are never kept: ``CookieFacts`` carries a length and a short hash only.
+    """
+
+    source: str
+    """``storage-state`` (a Playwright JSON file) or ``profile`` (a Chrome/Edge/Chromium folder)."""
+    location: str = ""
+    """The file or folder as given on the command line."""
+    browser: str = ""
+    """``chrome``, ``edge``, ``chromium`` or ``""`` when the folder does not say."""
+    cookies: tuple[CookieFacts, ...] = ()
+    """Every stored cookie, expired ones included (browsers drop those only when they next look)."""
+    undecryptable: int = 0
+    """Profile cookies whose values this browser could not decrypt (another machine's key):
+    audited from their stored attributes, sizes estimated."""
+    read_at: float = 0.0
+    """Local Unix time the state was read, for expiry judgements."""
+
+
+@dataclass(frozen=True)
+class ThirdPartyProbe:
+    """Two more visits, alike but for third-party cookies: allowed, then blocked.
+
+    Fresh automation contexts already block third-party cookies (as Incognito does), so the
+    allowed visit runs in a throwaway regular profile; the blocked one in a fresh context with
+    the block switched on explicitly. Neither carries saved state.
+    """
+
+    allowed: PageSnapshot | None = None
+    """Third-party cookies allowed, as in a default Chrome or Edge profile."""
+    blocked: PageSnapshot | None = None
+    """Third-party cookies blocked, as in Incognito/InPrivate, Safari, or with the setting on."""
+    error: str | None = None
+    """Why the comparison could not be made (launch failure, timeout)."""
 
 
 def _to_jsonable(value: Any) -> Any:

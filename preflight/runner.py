@@ -7,13 +7,17 @@ import time
 import traceback
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Protocol, Sequence
+from typing import TYPE_CHECKING, Protocol, Sequence
 
 from . import browser as browser_mod
 from .checks import CHECKS, CheckConfig
 from .config import Allowlist
 from .redact import redact_url
-from .models import CheckResult, PageSnapshot, RunReport, TargetError, TargetResult
+from .models import (CheckResult, ExistingCookies, PageSnapshot, RunReport, TargetError, TargetResult,
+                     ThirdPartyProbe)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .capture import CaptureOptions
 
 GRACE_S = 3.0
 """Time beyond ``--timeout`` for closing a context that hung."""
@@ -52,6 +56,10 @@ class RunSettings:
     retries: int = 1
     screenshot_dir: Path | None = None
     storage_state: str | None = None
+    profile_dir: str | None = None
+    """A Chrome/Edge/Chromium profile folder whose cookies the visits carry (read from a copy)."""
+    third_party_probe: bool = True
+    """Compare visits with third-party cookies allowed and blocked when a sign-in frame needs them."""
     expect_role: str | None = None
     clock: bool = True
     check_settings: dict[str, float] = field(default_factory=dict)
@@ -92,13 +100,15 @@ async def run_async(targets: Sequence[str], settings: RunSettings, observer: Run
         await state.get()
         semaphore = asyncio.Semaphore(max(1, settings.jobs))
         probe = _clock_probe(settings) if settings.clock else None
+        existing, visit_state = await _existing_state(settings, playwright, launch_options)
         options = CaptureOptions(timeout_s=settings.timeout_s, screenshot_dir=settings.screenshot_dir,
-                                 storage_state=settings.storage_state, clock_probe=probe)
+                                 storage_state=visit_state, existing_cookies=existing, clock_probe=probe)
 
         async def one(target: str) -> TargetResult:
             async with semaphore:
                 observer.target_started(target)
-                result = await _visit(target, state, options, config, settings.retries, CaptureFailed, capture, observer)
+                result = await _visit(target, state, options, config, settings.retries, CaptureFailed, capture,
+                                      observer, third_party=settings.third_party_probe)
                 # From here on the target is shown: never with its tokens or credentials.
                 result = replace(result, target=redact_url(target))
                 observer.target_finished(result)
@@ -138,7 +148,8 @@ class _BrowserHolder:
                 pass
 
 
-async def _visit(target, state, options, config, retries, CaptureFailed, capture, observer) -> TargetResult:  # type: ignore[no-untyped-def]
+async def _visit(target, state, options, config, retries, CaptureFailed, capture, observer,  # type: ignore[no-untyped-def]
+                 third_party: bool = True) -> TargetResult:
     started = time.monotonic()
     attempts = 0
     while True:
@@ -168,6 +179,8 @@ async def _visit(target, state, options, config, retries, CaptureFailed, capture
                 continue
             return TargetResult(target, None, (), TargetError(code, message), attempts,
                                 round(time.monotonic() - started, 3))
+        if third_party:
+            snapshot = await _with_third_party_probe(snapshot, target, state, options, config)
         snapshot = replace(snapshot, timings={**snapshot.timings, "total_s": round(time.monotonic() - started, 3)})
         return TargetResult(target, snapshot, run_checks(snapshot, config), None, attempts,
                             round(time.monotonic() - started, 3))
@@ -178,3 +191,72 @@ def _clock_probe(settings: RunSettings):  # type: ignore[no-untyped-def]
     from . import clockprobe
 
     return clockprobe.make_probe(settings.mappings, settings.trust_certs, settings.allowlist)
+
+
+# --------------------------------------------------------------------------- cookies: existing state, third parties
+
+
+async def _existing_state(settings: RunSettings, playwright: object,
+                          launch: browser_mod.LaunchOptions) -> tuple[ExistingCookies | None, dict | None]:  # type: ignore[type-arg]
+    """Facts about the cookies ``--profile`` / ``--storage-state`` hold, and the state the visits start from."""
+    from . import profile
+
+    if settings.profile_dir:
+        location = profile.locate_profile(settings.profile_dir)
+        existing, state = await profile.read_profile(playwright, launch, location, settings.timeout_s)  # type: ignore[arg-type]
+        return existing, profile.loadable_state(state)
+    if settings.storage_state:
+        state = profile.read_storage_state(settings.storage_state)
+        return profile.storage_state_cookies(state, settings.storage_state), profile.loadable_state(state)
+    return None, None
+
+
+async def _with_third_party_probe(snapshot: PageSnapshot, target: str, state: _BrowserHolder,
+                                  options: CaptureOptions, config: CheckConfig) -> PageSnapshot:
+    """When the visit met a sign-in frame from another site that uses cookies, visit twice more."""
+    from .cookiejar import needs_third_party_probe
+
+    identity = [host for portal in config.allowlist.portals for host in portal.identity_hosts]
+    if not needs_third_party_probe(snapshot, identity):
+        return snapshot
+    browser = await state.get()
+    probe = await third_party_probe(state.playwright, state.options, browser, target, options)
+    return replace(snapshot, third_party_probe=probe)
+
+
+PROBE_SETTLE_S = 2.0
+"""Settle time of the comparison visits: a login frame that draws itself does so at load."""
+
+
+async def third_party_probe(playwright: object, launch: browser_mod.LaunchOptions, browser: object, target: str,
+                            options: CaptureOptions) -> ThirdPartyProbe:
+    """Two fresh visits at once, alike but for third-party cookies.
+
+    Allowed: a throwaway *regular* profile (Chromium's new contexts are Incognito-like and block
+    them). Blocked: a new context of the run's browser with the block switched on explicitly.
+    Bounded: one timeout for both; no saved state, clock probe or screenshots.
+    """
+    from .capture import CaptureFailed, capture
+    from .profile import throwaway_profiles
+
+    base = replace(options, clock_probe=None, screenshot_dir=None, storage_state=None, existing_cookies=None,
+                   block_third_party_cookies=False, settle_s=min(options.settle_s, PROBE_SETTLE_S))
+    try:
+        async with throwaway_profiles(playwright, launch, options.timeout_s) as profiles:  # type: ignore[arg-type]
+            visits = await asyncio.wait_for(asyncio.gather(
+                capture(profiles, target, base),  # type: ignore[arg-type]
+                capture(browser, target, replace(base, block_third_party_cookies=True)),  # type: ignore[arg-type]
+                return_exceptions=True), timeout=options.timeout_s + GRACE_S)
+    except Exception as exc:  # noqa: BLE001 - the comparison is extra: its failure is a fact, not a crash
+        return ThirdPartyProbe(error=_probe_error(exc))
+    allowed, blocked = (v.partial if isinstance(v, CaptureFailed) else v if isinstance(v, PageSnapshot) else None
+                        for v in visits)
+    errors = [_probe_error(v) for v in visits if isinstance(v, BaseException)]
+    return ThirdPartyProbe(allowed=allowed, blocked=blocked, error=errors[0] if errors else None)
+
+
+def _probe_error(exc: BaseException) -> str:
+    if isinstance(exc, asyncio.TimeoutError):
+        return "the comparison visits did not finish in time"
+    text = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+    return text.strip().splitlines()[0][:200]

@@ -15,7 +15,7 @@ from preflight.browser import LaunchOptions, find_browser, parse_connect_to, spk
 from preflight.mock.server import MockPortal
 
 FIXTURES = Path(__file__).resolve().parent.parent.parent / "fixtures"
-EXTRA_ROOTS = [p for p in (FIXTURES / "traps", FIXTURES / "sites") if p.is_dir()]
+EXTRA_ROOTS = [p for p in (FIXTURES / "traps", FIXTURES / "sites", FIXTURES / "cookies") if p.is_dir()]
 
 
 @pytest.fixture(scope="session")
