@@ -39,8 +39,8 @@ LAUNCH_FLAGS = (
     "--metrics-recording-only",
     "--password-store=basic",
     "--disable-quic",
-    "--disable-features=AutofillServerCommunication,Translate,OptimizationHints,MediaRouter,"
-    "PasswordManagerOnboarding,AutofillEnableAccountWalletStorage,InterestFeedContentSuggestions",
+    # No --disable-features here: Chromium keeps only the last one, and Playwright's own list
+    # carries interception fixes (and already turns off OptimizationHints, MediaRouter ...).
 )
 
 

@@ -57,6 +57,8 @@ def test_launch_flags_keep_chromium_offline_and_quiet():
     assert "--host-resolver-rules=MAP a.example.com:443 127.0.0.1:8443" in args
     assert "--ignore-certificate-errors-spki-list=abc=" in args
     assert set(LAUNCH_FLAGS) <= set(args)
+    # Playwright's --disable-features list must survive (Chromium keeps only the last one).
+    assert not any(a.startswith("--disable-features") for a in args)
 
 
 def _fake_browser(directory, name):
