@@ -35,12 +35,51 @@ def encodings(sentinel: str) -> list[str]:
     return found
 
 
-@pytest.fixture(scope="module")
-def trap_run():
+SAVED_PASSWORD = "SENTINEL-SAVEDPASSWORD-5e1d"
+PROFILE_FIXTURE = TRAPS.parent / "cookies" / "_profile"
+
+
+def profile_with_saved_password(directory: Path) -> Path:
+    """A copy of the stored Chromium profile plus a ``Login Data`` database holding a saved
+    password for the trap host (encrypted as Chromium's basic Linux store does: v10, AES-CBC)."""
+    import shutil
+    import sqlite3
+
+    from cryptography.hazmat.primitives import hashes, padding
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+    from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
+
+    profile = directory / "profile"
+    shutil.copytree(PROFILE_FIXTURE, profile)
+    key = PBKDF2HMAC(hashes.SHA1(), 16, b"saltysalt", 1).derive(b"peanuts")
+    padder = padding.PKCS7(128).padder()
+    plain = padder.update(SAVED_PASSWORD.encode()) + padder.finalize()
+    encryptor = Cipher(algorithms.AES(key), modes.CBC(b" " * 16)).encryptor()
+    secret = b"v10" + encryptor.update(plain) + encryptor.finalize()
+    db = sqlite3.connect(profile / "Default" / "Login Data")
+    db.execute("CREATE TABLE logins (origin_url VARCHAR NOT NULL, action_url VARCHAR, username_element VARCHAR,"
+               " username_value VARCHAR, password_element VARCHAR, password_value BLOB, signon_realm VARCHAR NOT NULL,"
+               " date_created INTEGER NOT NULL DEFAULT 0, blacklisted_by_user INTEGER NOT NULL DEFAULT 0,"
+               " scheme INTEGER NOT NULL DEFAULT 0)")
+    db.execute("INSERT INTO logins (origin_url, action_url, username_element, username_value, password_element,"
+               " password_value, signon_realm) VALUES (?, ?, 'username', 'trap-user', 'password', ?, ?)",
+               (f"https://{HOST}/", f"https://{HOST}/collect/", secret, f"https://{HOST}/"))
+    db.commit()
+    db.close()
+    return profile
+
+
+@pytest.fixture(scope="module", params=["fresh", "profile"])
+def trap_run(request, tmp_path_factory):
+    """Every trap in one `preflight check` run: in a fresh browser, and from a profile that holds
+    a saved password for the trap host."""
+    extra = []
+    if request.param == "profile":
+        extra = ["--profile", str(profile_with_saved_password(tmp_path_factory.mktemp("traps")))]
     with MockPortal(roots=[TRAPS]) as portal:
         urls = [portal.url(HOST, "/" + trap["page"]) for trap in MANIFEST]
         args = [sys.executable, "-m", "preflight", "check", *urls, "--json", "--jobs", "6", "--no-clock",
-                "--timeout", "20", "--trust-cert", str(portal.cert_path)]
+                "--timeout", "20", "--trust-cert", str(portal.cert_path), *extra]
         for mapping in portal.connect_to_args([HOST]):
             args += ["--connect-to", mapping]
         result = subprocess.run(args, capture_output=True, text=True, timeout=300)
@@ -52,7 +91,7 @@ def trap_run():
 def test_the_server_never_received_a_body_a_post_or_a_sentinel(trap_run):
     _report, records = trap_run
     assert records, "the traps were never loaded"
-    sentinels = [t["sentinel"] for t in MANIFEST] + HELPER_SENTINELS
+    sentinels = [t["sentinel"] for t in MANIFEST] + HELPER_SENTINELS + [SAVED_PASSWORD]
     leaks = []
     for record in records:
         text = unquote_plus(json.dumps(record))
