@@ -4,6 +4,12 @@
   const MAX_TEXT = limits.maxText, MAX_LINKS = limits.maxLinks, MAX_INPUTS = limits.maxInputs;
   const squash = (s) => String(s || '').replace(/\s+/g, ' ').trim();
   const clip = (s, n) => { s = squash(s); return s.length > n ? s.slice(0, n) : s; };
+  // Page text keeps one line break between blocks: classifiers must not read a heading and the
+  // next paragraph as one sentence.
+  const clipLines = (s, n) => {
+    s = String(s || '').replace(/[^\S\n]+/g, ' ').replace(/ ?\n[\s]*/g, '\n').trim();
+    return s.length > n ? s.slice(0, n) : s;
+  };
   const roots = [document];
   const all = (selector) => {
     const found = [];
@@ -92,7 +98,7 @@
   };
   // Landmarks as ARIA sees them: a <header>/<footer> is a page banner/contentinfo only when it
   // is not inside sectioning content (a card's <header> is part of the main content).
-  const SECTIONING = 'article,aside,main,nav,section,[role=main],[role=article],[role=region],[role=complementary],[role=navigation]';
+  const SECTIONING = 'article,aside,main,nav,section,dialog,[role=main],[role=article],[role=region],[role=complementary],[role=navigation],[role=dialog],[role=alertdialog]';
   const landmarkOf = (node) => {
     const tag = node.tagName, role = node.getAttribute && node.getAttribute('role');
     if (tag === 'NAV' || role === 'navigation') return 'nav';
@@ -113,7 +119,7 @@
   // Text of open shadow roots, which body.innerText leaves out (each root once: innerText never
   // crosses into a nested root, so nothing is counted twice).
   const shadowText = () => roots.slice(1).map((root) => Array.from(root.children || [])
-    .filter((c) => !/^(STYLE|SCRIPT|TEMPLATE)$/.test(c.tagName)).map((c) => c.innerText || '').join(' ')).join(' \n ');
+    .filter((c) => !/^(STYLE|SCRIPT|TEMPLATE)$/.test(c.tagName)).map((c) => c.innerText || '').join('\n')).join('\n');
   const navRegions = all('nav,header,footer,[role=navigation],[role=banner],[role=contentinfo]')
     .filter((el) => landmarkOf(el) && !(parentOf(el) && landmark(parentOf(el)) !== 'main'));
   const valueDesc = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value');
@@ -123,8 +129,8 @@
     title: clip(document.title, 300),
     lang: attr(document.documentElement, 'lang'),
     headings: all('h1,h2,h3,[role=heading]').filter(visible).slice(0, 30).map(textOf).filter(Boolean),
-    text: clip((document.body ? document.body.innerText : '') + (roots.length > 1 ? ' \n ' + shadowText() : ''), MAX_TEXT),
-    nav_text: clip(navRegions.map((e) => e.innerText || '').join(' \n '), 5000),
+    text: clipLines((document.body ? document.body.innerText : '') + (roots.length > 1 ? '\n' + shadowText() : ''), MAX_TEXT),
+    nav_text: clipLines(navRegions.map((e) => e.innerText || '').join('\n'), 5000),
     forms: forms.slice(0, 50).map((f) => ({
       action: resolve(f.getAttribute('action') || document.URL),
       method: (f.getAttribute('method') || 'get').toLowerCase(),

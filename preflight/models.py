@@ -143,10 +143,12 @@ class FrameFacts:
     title: str = ""
     headings: tuple[str, ...] = ()
     text: str = ""
-    """Visible text, whitespace collapsed, truncated to a bounded length; the text of open
-    shadow roots (which ``innerText`` leaves out) is appended."""
+    """Visible text, truncated to a bounded length: spaces collapsed, one ``\\n`` between blocks
+    (a heading and the next paragraph are not one sentence); the text of open shadow roots
+    (which ``innerText`` leaves out) is appended."""
     nav_text: str = ""
-    """Visible text of ``nav``, ``header`` and ``footer`` landmarks (weighed less by classifiers).
+    """Visible text of ``nav``, ``header`` and ``footer`` landmarks (weighed less by classifiers),
+    formatted like ``text``.
     A card's ``header`` inside sectioning content is main content, not a landmark."""
     forms: tuple[FormFacts, ...] = ()
     inputs: tuple[InputFacts, ...] = ()
