@@ -6,12 +6,13 @@ Registered by hand (no import-time discovery); ``tests/checks/test_registry.py``
 from __future__ import annotations
 
 from .base import Check, CheckConfig
-from . import clock, cookies, domain, submission, transport
+from . import clock, cookies, domain, portal, submission, transport
 
 CHECKS: dict[str, Check] = {
     "domain": domain.check,
     "transport": transport.check,
     "submission": submission.check,
+    "portal": portal.check,
     "clock": clock.check,
     "cookies": cookies.check,
 }

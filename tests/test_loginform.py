@@ -1,0 +1,253 @@
+"""Login-form detection and anatomy on built snapshots (the corpus test covers real captures)."""
+
+import pytest
+
+from preflight.formfields import classify_field
+from preflight.loginform import find_login_form
+from preflight.models import FrameFacts, InputFacts
+from preflight.vocabulary import load_vocabulary
+
+from .portal_pages import PORTAL, box, button, form, frame, link, login_page, page, password
+
+VOCAB = load_vocabulary()
+
+
+def detect(snapshot):
+    return find_login_form(snapshot, VOCAB)
+
+
+# --------------------------------------------------------------------------- fields
+
+
+@pytest.mark.parametrize("control, kind, takes_email", [
+    (InputFacts(label="User ID"), "username", False),
+    (InputFacts(label="Username or email"), "username", True),
+    (InputFacts(type="email", label="Email address"), "email", True),
+    (InputFacts(label="Member ID or username"), "member-id", False),
+    (InputFacts(label="NPI", inputmode="numeric"), "npi", False),
+    (InputFacts(label="Tax ID (TIN)"), "tin", False),
+    (InputFacts(name="j_username"), "username", False),
+    (InputFacts(name="loginfmt", autocomplete="username"), "username", False),
+    (InputFacts(label="Número de miembro"), "member-id", False),
+    (InputFacts(label="Correo electrónico"), "email", True),
+    (InputFacts(label="Date of birth", type="date"), "date-of-birth", False),
+    (InputFacts(label="Verification code", autocomplete="one-time-code"), "one-time-code", False),
+    (InputFacts(label="Search", type="search"), "search", False),
+    (InputFacts(label="Card number", autocomplete="cc-number"), "card", False),
+    (InputFacts(label="First name", autocomplete="given-name"), "name", False),
+    (InputFacts(type="tel", label="Phone number"), "phone", False),
+    (InputFacts(type="checkbox", label="Keep me signed in"), "remember-me", False),
+    (InputFacts(type="checkbox", label="Recordarme"), "remember-me", False),
+    (InputFacts(type="password", label="Confirm password"), "password", False),
+])
+def test_what_a_control_asks_for(control, kind, takes_email):
+    described = classify_field(control, VOCAB)
+    assert (described.kind, described.takes_email) == (kind, takes_email)
+
+
+def test_hidden_and_button_inputs_are_not_fields():
+    assert classify_field(InputFacts(type="hidden", name="csrf"), VOCAB) is None
+    assert classify_field(InputFacts(type="submit", name="go"), VOCAB) is None
+
+
+def test_password_roles():
+    assert classify_field(InputFacts(type="password", autocomplete="new-password"), VOCAB).password_role == "new"
+    assert classify_field(InputFacts(type="password", label="Current password"), VOCAB).password_role == "current"
+    assert classify_field(InputFacts(type="password", label="Re-enter password"), VOCAB).password_role == "confirm"
+
+
+# --------------------------------------------------------------------------- kinds
+
+
+def test_user_name_and_password_form():
+    found = detect(login_page(links=[link("Forgot user ID?", "https://portal.example-health.com/forgot-id"),
+                                     link("Forgot password?", "https://reset.example-id.net/pw")],
+                              extra=[box("Remember me", "checkbox")]))
+    assert found.kind == "password"
+    assert (found.username_kind, found.takes_email, found.remember_me) == ("username", False, True)
+    assert [(r.text, r.host, r.offsite) for r in found.recovery_links] == [
+        ("Forgot user ID?", "portal.example-health.com", False), ("Forgot password?", "reset.example-id.net", True)]
+    assert [f.kind for f in found.fields] == ["username", "password", "remember-me"]
+
+
+def test_other_fields_and_one_time_code_are_anatomy():
+    found = detect(login_page(extra=[box("Tax ID"), box("Verification code", autocomplete="one-time-code")]))
+    assert found.kind == "password"
+    assert {"tin", "one-time-code"} <= {f.kind for f in found.fields}
+    assert found.mfa is True
+
+
+def test_email_login_takes_an_email():
+    found = detect(login_page(user_label="Email", user_type="email"))
+    assert (found.kind, found.username_kind, found.takes_email) == ("password", "email", True)
+
+
+def test_npi_login():
+    assert detect(login_page(user_label="NPI")).username_kind == "npi"
+
+
+def test_identifier_first_with_a_hidden_password_box():
+    # Given an email box and Next; the password box of the next step is in the DOM but hidden
+    snapshot = page(frame(title="Sign in", headings=["Sign in"], forms=[form("Sign in")],
+                          inputs=[box("Email", "email", autocomplete="username"), password(visible=False)],
+                          buttons=[button("Next")]))
+    found = detect(snapshot)
+    assert (found.kind, found.username_kind) == ("identifier-first", "email")
+
+
+def test_formless_identifier_first_in_spanish():
+    snapshot = page(frame(title="Acceso", headings=["Inicie sesión"], forms=[],
+                          inputs=[box("Correo electrónico", "email", form=None, heading="Inicie sesión")],
+                          buttons=[button("Continuar", form=None, type="button")]))
+    assert detect(snapshot).kind == "identifier-first"
+
+
+def test_password_only_second_step():
+    snapshot = page(frame(title="Enter your password", headings=["Enter your password"], forms=[form("Enter your password")],
+                          inputs=[box("User ID", visible=False, has_value=True), password(autocomplete="current-password")],
+                          buttons=[button("Sign in")]))
+    assert detect(snapshot).kind == "password-only"
+
+
+def test_formless_react_login_counts():
+    snapshot = page(frame(title="Portal", headings=["Log in"], forms=[],
+                          inputs=[box("User ID", form=None, heading="Log in"), password(form=None, heading="Log in")],
+                          buttons=[button("Log in", form=None, type="button")]))
+    found = detect(snapshot)
+    assert (found.kind, found.form_index) == ("password", None)
+
+
+def test_login_in_a_cross_origin_frame_and_in_shadow_dom():
+    outer = frame(title="Provider sign in", headings=["Provider sign in"], text="Provider sign in")
+    inner = frame(url="https://login.example-id.net/widget", cross_origin=True, forms=[form("Sign in")],
+                  inputs=[box("Username", in_shadow=True), password(in_shadow=True)], buttons=[button("Sign in")])
+    found = detect(page(outer, inner))
+    assert (found.kind, found.frame_index, found.cross_origin, found.in_shadow) == ("password", 1, True, True)
+
+
+def test_sso_only_sign_in_page():
+    snapshot = page(frame(title="Provider portal", headings=["Acme Provider Portal"],
+                          buttons=[button("Sign in with Acme ID", form=None, type="button")],
+                          links=[link("Privacy", "https://acme.example/privacy", "footer")]))
+    found = detect(snapshot)
+    assert found.kind == "sso" and found.buttons == ("Sign in with Acme ID",)
+
+
+def test_sso_link_to_a_sign_in_endpoint_on_a_log_in_page():
+    snapshot = page(frame(title="Log in | Acme Health", headings=["Welcome"],
+                          links=[link("Log in", "https://id.acme.example/oauth2/authorize?client=x", "main")]))
+    assert detect(snapshot).kind == "sso"
+
+
+def test_sso_page_keeps_its_footer_newsletter_box():
+    snapshot = page(frame(title="Log in | Acme", headings=["Log in"], forms=[form("Stay informed", region="footer")],
+                          inputs=[box("Email", "email", region="footer")], buttons=[button("Subscribe")],
+                          links=[link("Log in", "https://id.acme.example/saml/login", "main")]))
+    assert detect(snapshot).kind == "sso"
+
+
+def test_a_header_sign_in_button_is_not_a_login():
+    snapshot = page(frame(title="Acme Health | Home", headings=["Care that fits your life"],
+                          buttons=[button("Sign in", form=None, type="button", region="header")]))
+    assert detect(snapshot).kind == "none"
+
+
+def test_search_result_links_are_not_a_hand_off():
+    snapshot = page(frame(title="health plan login - Search", headings=["Results"],
+                          inputs=[box("Search", "search", form=None, has_value=True)],
+                          links=[link("Login | Acme", "https://acme.example/login", "main")]))
+    assert detect(snapshot).kind == "none"
+
+
+# --------------------------------------------------------------------------- not logins
+
+
+def not_a_login(snapshot):
+    found = detect(snapshot)
+    assert found.kind == "none", found.reasons
+    return found
+
+
+def test_two_password_boxes_are_a_sign_up():
+    found = not_a_login(login_page("Create your account", title="Register",
+                                   extra=[password("Confirm password")]))
+    assert "two password boxes" in found.rejected[0]
+
+
+def test_sign_up_with_one_new_password_and_names():
+    snapshot = page(frame(title="Create account", headings=["Create your account"], forms=[form("Create your account")],
+                          inputs=[box("Full name", autocomplete="name"), box("Email", "email"),
+                                  password(autocomplete="new-password")],
+                          buttons=[button("Create account")]))
+    not_a_login(snapshot)
+
+
+def test_password_change_form():
+    snapshot = page(frame(title="Change password", headings=["Change password"], forms=[form("Change password")],
+                          inputs=[password("Current password"), password("New password"), password("Confirm new password")],
+                          buttons=[button("Update password")]))
+    assert "password-change" in not_a_login(snapshot).rejected[0]
+
+
+def test_password_reset_asking_for_the_email():
+    snapshot = page(frame(title="Forgot password", headings=["Reset your password"], forms=[form("Reset your password")],
+                          inputs=[box("Email", "email")], buttons=[button("Continue")]))
+    not_a_login(snapshot)
+
+
+def test_newsletter_box():
+    snapshot = page(frame(title="News", headings=["Stay in touch"], forms=[form("Stay in touch")],
+                          inputs=[box("Email address", "email")], buttons=[button("Subscribe")]))
+    not_a_login(snapshot)
+
+
+def test_search_box_and_payment_form():
+    not_a_login(page(frame(title="Search", forms=[form()], inputs=[box("Search", "search")], buttons=[button("Search")])))
+    payment = page(frame(title="Checkout", forms=[form("Payment")],
+                         inputs=[box("Card number", autocomplete="cc-number"), box("CVV", autocomplete="cc-csc"),
+                                 password("PIN")], buttons=[button("Pay now")]))
+    assert "payment" in not_a_login(payment).rejected[0]
+
+
+def test_contact_form():
+    snapshot = page(frame(title="Contact us", headings=["Contact us"], forms=[form("Contact us")],
+                          inputs=[box("Name"), box("Email", "email"), box("Message", tag="textarea", type="textarea")],
+                          buttons=[button("Send message")]))
+    not_a_login(snapshot)
+
+
+def test_hidden_honeypot_does_not_turn_a_login_into_a_sign_up():
+    found = detect(login_page(extra=[password("Password again", visible=False), box("Website", visible=False)]))
+    assert found.kind == "password"
+
+
+def test_footer_newsletter_is_not_mixed_into_a_formless_login():
+    snapshot = page(frame(title="Log in", headings=["Log in"], forms=[],
+                          inputs=[box("Email", "email", form=None, heading="Log in"), password(form=None, heading="Log in"),
+                                  box("Your email", "email", form=None, region="footer", heading="Newsletter")],
+                          buttons=[button("Log in", form=None, type="button"),
+                                   button("Subscribe", form=None, region="footer")]))
+    found = detect(snapshot)
+    assert found.kind == "password" and [f.label for f in found.fields] == ["Email", "Password"]
+
+
+def test_login_wins_over_a_sign_up_form_on_the_same_page():
+    snapshot = page(frame(title="Sign in or register", headings=["Returning customers", "New customers"],
+                          forms=[form("Returning customers"), form("New customers")],
+                          inputs=[box("Email", "email", form=0), password(form=0),
+                                  box("Email", "email", form=1), password("Create password", form=1, autocomplete="new-password"),
+                                  password("Confirm password", form=1)],
+                          buttons=[button("Sign in", form=0), button("Create account", form=1)]))
+    found = detect(snapshot)
+    assert (found.kind, found.form_index) == ("password", 0)
+    assert any("sign-up" in why for why in found.rejected)
+
+
+def test_an_empty_page_has_no_login():
+    found = detect(page(frame(title="Maintenance", headings=["We'll be back soon"])))
+    assert found.kind == "none" and not found.found
+
+
+def test_frames_that_failed_to_read_are_skipped():
+    snapshot = page(frame(url=PORTAL), FrameFacts(url="https://ads.example/", error="detached"))
+    assert detect(snapshot).kind == "none"

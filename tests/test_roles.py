@@ -1,0 +1,114 @@
+"""Role classification on built pages: where words stand matters more than how many there are."""
+
+from preflight.loginform import find_login_form
+from preflight.roles import classify_role
+from preflight.vocabulary import load_vocabulary
+
+from .portal_pages import box, button, form, frame, link, login_page, page, password
+
+VOCAB = load_vocabulary()
+
+
+def classify(snapshot):
+    return classify_role(snapshot, find_login_form(snapshot, VOCAB), VOCAB)
+
+
+PROVIDER_TEXT = ("Health Care Professionals\nLog in to check patient eligibility and benefits, submit claims and "
+                 "request prior authorization for your patients.")
+MEMBER_TEXT = ("Member log in\nSee your benefits and claims, print your ID card and find a doctor in your "
+               "health plan's network.")
+
+
+def test_provider_login_with_evidence_a_help_desk_can_read():
+    verdict = classify(login_page("Health Care Professionals", title="Provider Login | Acme Health",
+                                  text=PROVIDER_TEXT, url="https://acme.example/hcp/login",
+                                  extra=[box("Tax ID")]))
+    assert verdict.role == "provider" and 0.8 <= verdict.confidence <= 1.0
+    assert "login form heading 'Health Care Professionals'" in verdict.evidence
+    assert "page title 'Provider Login | Acme Health'" in verdict.evidence
+    assert "field labelled 'Tax ID'" in classify(login_page(
+        "Sign in", title="Acme Health", text="Verify eligibility for your patients.", extra=[box("Tax ID")])).evidence
+
+
+def test_path_and_host_are_evidence():
+    verdict = classify(login_page("Sign in", title="Acme Health", url="https://provider.acme.example/hcp/",
+                                  text="Sign in\nVerify member eligibility and claim status."))
+    assert verdict.role == "provider"
+    assert {"host provider.acme.example", "path /hcp/"} <= set(verdict.evidence)
+
+
+def test_member_page_cross_link_to_providers_does_not_flip_it():
+    # Given a member login that tells providers where to go, more than once
+    text = (MEMBER_TEXT + "\nAre you a provider? Log in to the provider portal here.\n"
+            "Providers and office staff should use the provider portal to verify eligibility and submit claims.")
+    verdict = classify(login_page("Member log in", title="Log in | Acme Health", text=text,
+                                  links=[link("Provider portal", "https://provider.acme.example/", "main")]))
+    # Then it stays a member login, and the cross-link is shown as counter-evidence
+    assert verdict.role == "member"
+    assert any("cross-link" in c for c in verdict.counter_evidence)
+
+
+def test_provider_page_that_talks_about_members_stays_provider():
+    text = PROVIDER_TEXT + "\nCheck member eligibility, member ID cards and members' claims.\nAre you a member? Go to myAcme."
+    verdict = classify(login_page("Provider sign in", title="Acme Health for Providers", text=text))
+    assert verdict.role == "provider"
+
+
+def test_menus_listing_every_audience_weigh_little():
+    nav = "For Members\nFor Providers\nFor Employers\nFor Brokers\nFind a doctor"
+    verdict = classify(login_page("Employer sign in", title="Acme Health plan sponsors", nav_text=nav,
+                                  text=nav + "\nManage your employees' health plan coverage and group billing."))
+    assert verdict.role == "employer"
+
+
+def test_broker_login():
+    verdict = classify(login_page("Agent portal", title="Acme Health | Brokers", user_label="Agent ID",
+                                  text="Quote health plans for your clients and see commission statements."))
+    assert verdict.role == "broker"
+
+
+def test_spanish_member_login():
+    verdict = classify(login_page("Portal para miembros", title="Iniciar sesión | Salud Acme", user_label="Número de miembro",
+                                  text="Vea sus beneficios de salud y su tarjeta de identificación. Busque un médico."))
+    assert verdict.role == "member"
+
+
+def test_consumer_portal_names_count_for_members():
+    verdict = classify(login_page("Sign in to MyAcme", title="Sign in to MyAcme",
+                                  text="Sign in to MyAcme\nManage your Medicare Advantage plan."))
+    assert verdict.role == "member"
+
+
+def test_generic_sites_are_unknown_even_with_members():
+    shop = classify(login_page("Member sign in", title="Sign in | BrightCart",
+                               text="Plus members get free shipping. Health & Beauty deals."))
+    credit_union = classify(login_page("Member Login", title="Member Login | Lakeshore Credit Union",
+                                       text="Welcome, members! Pay bills and open health savings accounts. Member FDIC"))
+    gym = classify(login_page("Member login", title="IronWorks Health Club", text="Book classes. Wellness coaching."))
+    assert [v.role for v in (shop, credit_union, gym)] == ["unknown"] * 3
+    assert "health-care" in credit_union.evidence[0]
+
+
+def test_balanced_evidence_is_unknown():
+    text = "Members: see your benefits and ID card.\nProviders: verify eligibility and submit claims."
+    verdict = classify(login_page("Sign in", title="Acme Health", text=text))
+    assert verdict.role == "unknown"
+    assert 0.0 <= verdict.confidence <= 1.0
+
+
+def test_no_login_means_no_role_but_the_page_leaning_is_kept():
+    landing = page(frame(title="For Health Care Professionals | Acme", headings=["Working with Acme"],
+                         text=PROVIDER_TEXT, links=[link("Log in to the provider website", "https://p.acme.example/")]))
+    verdict = classify(landing)
+    assert verdict.role == "unknown" and verdict.confidence == 1.0
+    assert verdict.evidence[0].startswith("no login form")
+    assert "reads as provider" in verdict.evidence[1]
+    assert verdict.scores["provider"] > verdict.scores["member"]
+
+
+def test_other_frames_weigh_less_than_the_login_frame():
+    ad = frame(url="https://ads.example/", title="Find a doctor near you!", headings=["Find a doctor"],
+               text="Find a doctor. Your benefits. Your ID card.", cross_origin=True)
+    main = frame(title="Provider sign in | Acme Health", headings=["Provider sign in"], forms=[form("Provider sign in")],
+                 inputs=[box("User ID"), password()], buttons=[button("Sign in")], text=PROVIDER_TEXT)
+    assert classify(page(main, ad)).role == "provider"
