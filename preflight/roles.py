@@ -43,7 +43,10 @@ class Clue:
     """Readable: "heading 'Health Care Professionals'", "page text mentions 'prior authorization'"."""
     term: str
     tier: float = 0.0
-    """The word's own weight (its tier) before the position multiplier."""
+    """The word's own weight (its tier) before the position multiplier; 0 for host names and
+    paths, and the weak tier for portal names ("MyChart"), so that neither anchors a role."""
+    zone: str = "main"
+    """``title``, ``heading``, ``form``, ``url``, ``main``, ``nav``, ``link`` or ``cross_link``."""
 
 
 @dataclass(frozen=True)
@@ -113,6 +116,10 @@ def decide(role_clues: list[Clue], health_clues: list[Clue], vocab: Vocabulary) 
         unknown_confidence = 1 - 0.5 * top / decision["min_score"]
     elif top < decision["margin"] * runner_up:
         why_not = f"{best} and {second} evidence are too close ({top:g} vs {runner_up:g})"
+    elif not any(c.role == best and c.points > 0 and c.tier >= decision["anchor"] and c.zone not in ("nav", "url")
+                 for c in role_clues):
+        why_not = f"only weak or indirect {best} evidence (menus, host name, words such as 'refill')"
+        unknown_confidence = 0.75
     chosen = UNKNOWN if why_not else best
     evidence = _strongest([c for c in role_clues if c.role == best and c.points > 0])
     counter = _strongest([c for c in role_clues if c.role != best and c.role in ROLE_NAMES and c.points > 0], 4)
@@ -156,10 +163,11 @@ def collect_clues(snapshot: PageSnapshot, login: LoginForm, vocab: Vocabulary, l
         nav = normalize(frame.nav_text)
         if frame.title and index in (0, login_frame):
             clues += _short(lexicon, frame.title, zones["title"] * factor, f"{prefix}page title '{_quote(frame.title)}'",
-                            brands, brand_tier)
+                            "title", brands, brand_tier)
         for heading in dict.fromkeys(frame.headings):
-            weight = zones["nav"] if nav and normalize(heading) in nav else zones["heading"]
-            clues += _short(lexicon, heading, weight * factor, f"{prefix}heading '{_quote(heading)}'", brands, brand_tier)
+            zone = "nav" if nav and normalize(heading) in nav else "heading"
+            clues += _short(lexicon, heading, zones[zone] * factor, f"{prefix}heading '{_quote(heading)}'", zone,
+                            brands, brand_tier)
         clues += _body(lexicon, vocab, frame, zones, factor, prefix, roles)
         if index == 0 or index == login_frame:
             url = snapshot.final_url or frame.url if index == 0 else frame.url
@@ -169,12 +177,12 @@ def collect_clues(snapshot: PageSnapshot, login: LoginForm, vocab: Vocabulary, l
         form = zones["form"]
         if login.heading:
             clues += _short(lexicon, login.heading, zones.get("form_heading", form),
-                            f"login form heading '{_quote(login.heading)}'", brands, brand_tier)
+                            f"login form heading '{_quote(login.heading)}'", "form", brands, brand_tier)
         for field in login.fields:
             if field.label:
-                clues += _short(lexicon, field.label, form, f"field labelled '{_quote(field.label)}'")
+                clues += _short(lexicon, field.label, form, f"field labelled '{_quote(field.label)}'", "form")
         for button in login.buttons:
-            clues += _short(lexicon, button, form, f"button '{_quote(button)}'")
+            clues += _short(lexicon, button, form, f"button '{_quote(button)}'", "form")
     return clues
 
 
@@ -187,7 +195,7 @@ def _repeat(count: int, cap: float) -> float:
     return 0.0 if count <= 0 else min(cap, 1 + math.log2(count))
 
 
-def _short(lexicon: Lexicon, text: str, weight: float, where: str,
+def _short(lexicon: Lexicon, text: str, weight: float, where: str, zone: str,
            brands: Iterable[tuple[re.Pattern[str], str]] = (), brand_tier: float = 0.0) -> list[Clue]:
     """A title, heading, label or button: each word counts once. ``brands``: portal names such
     as "MyHumana" that speak for a role (role clues only)."""
@@ -195,11 +203,11 @@ def _short(lexicon: Lexicon, text: str, weight: float, where: str,
     for hit in lexicon.hits(normalize(text)):
         if hit.weight > 0:
             seen.setdefault(hit.term, hit)
-    clues = [Clue(hit.label, hit.weight * weight, where, hit.term, hit.weight) for hit in seen.values()]
+    clues = [Clue(hit.label, hit.weight * weight, where, hit.term, hit.weight, zone) for hit in seen.values()]
     for pattern, role in brands:
         found = pattern.search(text)
         if found:
-            clues.append(Clue(role, brand_tier * weight, where, found.group(0), brand_tier))
+            clues.append(Clue(role, brand_tier * weight, where, found.group(0), 1.0, zone))
     return clues
 
 
@@ -225,7 +233,7 @@ def _body(lexicon: Lexicon, vocab: Vocabulary, frame: FrameFacts, zones: Mapping
             if crossed <= 4:
                 snippet = text[cue[0]:hit.end]
                 clues.append(Clue(hit.label, hit.weight * zones.get("cross_link", 0.0) * factor,
-                                  f"{prefix}cross-link '{_quote(snippet, 50)}'", hit.term, hit.weight))
+                                  f"{prefix}cross-link '{_quote(snippet, 50)}'", hit.term, hit.weight, "cross_link"))
             continue
         terms.setdefault(hit.term, hit)
         counts[terms[hit.term]] += 1
@@ -242,15 +250,15 @@ def _body(lexicon: Lexicon, vocab: Vocabulary, frame: FrameFacts, zones: Mapping
         main_count = max(0, count - nav_counts.get(hit.term, 0))
         if main_count:
             clues.append(Clue(hit.label, hit.weight * zones["main"] * factor * _repeat(main_count, cap),
-                              f"{prefix}page text mentions '{text[hit.start:hit.end]}'", hit.term, hit.weight))
+                              f"{prefix}page text mentions '{text[hit.start:hit.end]}'", hit.term, hit.weight, "main"))
             in_links = min(link_counts.get(hit.term, 0), main_count)
             if in_links:
                 clues.append(Clue(hit.label, hit.weight * zones.get("link", 0.0) * factor * _repeat(in_links, cap),
-                                  f"{prefix}link text '{text[hit.start:hit.end]}'", hit.term, hit.weight))
+                                  f"{prefix}link text '{text[hit.start:hit.end]}'", hit.term, hit.weight, "link"))
     for term, count in nav_counts.items():
         hit = nav_terms[term]
         clues.append(Clue(hit.label, hit.weight * zones["nav"] * factor * _repeat(count, cap),
-                          f"{prefix}menu or footer mentions '{nav_text[hit.start:hit.end]}'", term, hit.weight))
+                          f"{prefix}menu or footer mentions '{nav_text[hit.start:hit.end]}'", term, hit.weight, "nav"))
     return clues
 
 
@@ -274,7 +282,7 @@ def _url(urls: UrlWords, url: str, weight: float) -> list[Clue]:
         if (label, where) in seen:
             continue
         seen.add((label, where))
-        clues.append(Clue(label, weight, where, pattern))  # tier 0: a host name alone is no health-care context
+        clues.append(Clue(label, weight, where, pattern, 0.0, "url"))  # tier 0: names are no evidence of kind
     return clues
 
 

@@ -38,7 +38,7 @@ INTENTS = ("login", "next", "signup", "reset", "change_password", "newsletter", 
 _ZONE_KEYS = ("form_heading", "form", "title", "heading", "url", "main", "nav", "link", "cross_link",
               "other_frame", "repeat_cap")
 _HEALTH_ZONE_KEYS = ("form", "title", "heading", "url", "main", "nav", "other_frame")
-_DECISION_KEYS = ("min_health", "min_score", "margin", "confidence_scale", "min_confident")
+_DECISION_KEYS = ("min_health", "min_score", "margin", "confidence_scale", "min_confident", "anchor")
 _STOP_URL_LABELS = frozenset({"www", "com", "org", "net", "gov", "edu", "us", "html", "htm", "index",
                               "aspx", "jsp", "php", "do", "en", "es", "http", "https"})
 
@@ -90,22 +90,23 @@ class Hit:
     end: int
 
 
-_GAP = "(?:[a-z0-9]+ ){1,3}"
-"""What ``*`` in a term stands for: one to three words."""
+_GAP = "(?:(?!(?:and|or|y|o|\\.) )[a-z0-9]+ ){1,3}"
+"""What ``*`` in a term stands for: one to three words, never across "and"/"or" or a sentence end
+("your benefits and ID card" is two things, not "your * id card")."""
+_BOUNDED = "(?<![a-z0-9])(?:{})(?:e?s)?(?![a-z0-9])"
 
 
 def _term_pattern(term: str) -> str:
-    """``"find * doctor"`` -> ``find (?:[a-z0-9]+ ){1,3}doctor`` (``*`` only between words)."""
+    """``"find * doctor"`` -> ``find <one to three words> doctor`` (``*`` only between words)."""
     return "".join(_GAP if part == "*" else re.escape(part) + " " for part in term.split(" "))[:-1]
 
 
 def _alternation(terms: Iterable[str]) -> re.Pattern[str] | None:
-    # Literal words before wildcards: "your benefits" must not be swallowed by "your * id card".
+    """One pattern for all ``terms``; at a given start, longer literal terms are tried first."""
     ordered = sorted({t for t in terms if t}, key=lambda t: (-len(t.replace("*", "")), "*" in t, t))
     if not ordered:
         return None
-    body = "|".join(_term_pattern(t) for t in ordered)
-    return re.compile(rf"(?<![a-z0-9])(?:{body})(?:e?s)?(?![a-z0-9])")
+    return re.compile(_BOUNDED.format("|".join(_term_pattern(t) for t in ordered)))
 
 
 def _base_term(found: str, known: Mapping[str, Any]) -> str | None:
@@ -121,23 +122,35 @@ def _base_term(found: str, known: Mapping[str, Any]) -> str | None:
 
 
 class Lexicon:
-    """Weighted terms compiled into one pattern; longest terms first, each span used once."""
+    """Weighted terms; matched leftmost-longest, each span used once."""
 
     def __init__(self, entries: Mapping[str, tuple[str, float]]) -> None:
         self.entries = dict(entries)
         self._pattern = _alternation(self.entries)
+        self._literal = _alternation(t for t in self.entries if "*" not in t)
+        self._wildcards = tuple(re.compile(_BOUNDED.format(_term_pattern(t))) for t in self.entries if "*" in t)
 
     def hits(self, text: str) -> list[Hit]:
-        """Hits in ``text`` (already ``normalize``d), left to right."""
+        """Hits in ``text`` (already ``normalize``d), left to right.
+
+        The shared pattern finds where the next term starts; there the longest of the literal and
+        wildcard readings wins ("your pharmacy benefit" over "your pharmacy").
+        """
         if self._pattern is None or not text:
             return []
         found: list[Hit] = []
-        for match in self._pattern.finditer(text):
+        position = 0
+        while (start := self._pattern.search(text, position)) is not None:
+            candidates = [start]
+            if self._literal is not None:
+                candidates.append(self._literal.match(text, start.start()))
+            candidates += [pattern.match(text, start.start()) for pattern in self._wildcards]
+            match = max((m for m in candidates if m is not None), key=lambda m: m.end())
+            position = match.end()
             term = _base_term(match.group(0), self.entries)
-            if term is None:
-                continue
-            label, weight = self.entries[term]
-            found.append(Hit(term, label, weight, match.start(), match.end()))
+            if term is not None:
+                label, weight = self.entries[term]
+                found.append(Hit(term, label, weight, match.start(), match.end()))
         return found
 
 
