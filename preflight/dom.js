@@ -130,7 +130,7 @@
     lang: attr(document.documentElement, 'lang'),
     headings: all('h1,h2,h3,[role=heading]').filter(visible).slice(0, 30).map(textOf).filter(Boolean),
     text: clipLines((document.body ? document.body.innerText : '') + (roots.length > 1 ? '\n' + shadowText() : ''), MAX_TEXT),
-    nav_text: clipLines(navRegions.map((e) => e.innerText || '').join('\n'), 5000),
+    nav_text: clipLines(navRegions.map((e) => e.innerText || '').join('\n'), MAX_TEXT),
     forms: forms.slice(0, 50).map((f) => ({
       action: resolve(f.getAttribute('action') || document.URL),
       method: (f.getAttribute('method') || 'get').toLowerCase(),
