@@ -464,8 +464,10 @@ def _find_sso(snapshot: PageSnapshot, vocab: Vocabulary) -> LoginForm | None:
     page_headings = _main_headings(main, 4)
     if any(_intent(vocab, "maintenance", t) for t in (main.title, *page_headings)):
         return None
-    context = [text for text in (main.title, *page_headings, _path_words(snapshot.final_url or main.url))
-               if _intent(vocab, "login", text)]
+    path = _path_words(snapshot.final_url or main.url)
+    context = [text for text in (main.title, *page_headings, path) if _intent(vocab, "login", text)]
+    if not context and vocab.endpoints.hits((token, False) for token in path.split()):
+        context = [path]  # the page itself is a sign-in endpoint: /sso, /signin, /oauth2 ...
     triggers: list[tuple[int, str, str, bool]] = []
     for index, frame in enumerate(snapshot.frames):
         if frame.error:
@@ -475,7 +477,8 @@ def _find_sso(snapshot: PageSnapshot, vocab: Vocabulary) -> LoginForm | None:
                 triggers.append((index, button.text, "", _intent(vocab, "sso", button.text)))
         for link in frame.links:
             if link.region not in _LANDMARKS and _hands_off(link.text, link.href, vocab):
-                triggers.append((index, link.text, link.href, False))
+                named = _intent(vocab, "sso", link.text) and bool(vocab.endpoints.hits(url_tokens(link.href)))
+                triggers.append((index, link.text, link.href, named))
     # A "Sign in" button on a page that names itself a portal ("Acme Provider Portal") is the
     # portal's front door; a link alone is not (landing pages link to every login).
     portal = any(_intent(vocab, "portal", text) for text in (main.title, *page_headings))
