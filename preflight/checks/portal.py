@@ -46,7 +46,7 @@ _KIND_WORDS = {
     "password-only": "a second-step form asking only for the password",
     "sso": "a sign-in page that hands off to a sign-in service",
 }
-_USERNAME_WORDS = {"username": "a user ID", "member-id": "a member ID", "npi": "an NPI", "tin": "a Tax ID"}
+_USERNAME_WORDS = {"username": "a user name or ID", "member-id": "a member ID", "npi": "an NPI", "tin": "a Tax ID"}
 
 
 def check(snapshot: PageSnapshot, config: CheckConfig) -> CheckResult:
@@ -113,7 +113,7 @@ def _login_findings(found: FindingList, snapshot: PageSnapshot, login: LoginForm
               kind=login.kind, username_kind=login.username_kind, fields=asks, reasons=list(login.reasons),
               frame_url=login.frame_url, in_shadow=login.in_shadow)
     if login.username is not None and not login.takes_email and login.username_kind != "email":
-        wanted = _USERNAME_WORDS.get(login.username_kind or "username", "a user ID")
+        wanted = _USERNAME_WORDS.get(login.username_kind or "username", "a user name or ID")
         found.add("username_not_email", Severity.INFO,
                   f"The login asks for {wanted} ('{login.username.label or 'no label'}'), not an email address.",
                   username_kind=login.username_kind, label=login.username.label)
@@ -152,22 +152,24 @@ def _role_findings(found: FindingList, snapshot: PageSnapshot, verdict: RoleVerd
                   f"{entry.portal.name} portal for {listed}s.",
                   expected=expected, source="--expect", listed=listed, host=host, **evidence)
     target, source = (listed, "the allowlist") if listed else (expected, "--expect")
+    # What the expectation says, in words: "the allowlist lists HOST as a provider portal".
+    says = (f"the allowlist lists {host} as a {target} portal" if listed
+            else f"you expected a {target} login (--expect {target})")
     described = _describe(verdict)
     if target is None:
         found.add("role", Severity.INFO, described, **evidence)
     elif verdict.role == target:
         found.add("role", Severity.PASS, f"{described} This matches {source}.", expected=target, **evidence)
     elif verdict.role == UNKNOWN:
-        found.add("role", Severity.INFO, f"{described} {source.capitalize()} says {target}.", expected=target, **evidence)
+        found.add("role", Severity.INFO, f"{described} ({says[0].upper() + says[1:]}.)", expected=target, **evidence)
     elif verdict.confidence >= vocab.decision["min_confident"]:
         found.add("role_mismatch", Severity.FAIL,
-                  f"This page reads as a {verdict.role} login, but {source} says {host} is a {target} portal: "
-                  f"check that this is the login you mean to use.",
-                  expected=target, source=source, host=host, **evidence)
+                  f"This page reads as a {verdict.role} login, but {says}: check that this is the login you "
+                  "mean to use.", expected=target, source=source, host=host, **evidence)
     else:
         found.add("role_uncertain", Severity.WARN,
-                  f"This page may be a {verdict.role} login (confidence {verdict.confidence:.2f}), but {source} "
-                  f"says {target}.", expected=target, source=source, host=host, **evidence)
+                  f"This page may be a {verdict.role} login (confidence {verdict.confidence:.2f}), but {says}.",
+                  expected=target, source=source, host=host, **evidence)
 
 
 def _describe(verdict: RoleVerdict) -> str:
