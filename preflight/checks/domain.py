@@ -10,8 +10,10 @@ from __future__ import annotations
 from typing import Iterable
 
 from ..hosts import host_of, is_loopback
+from ..loginform import recovery_links
 from ..lookalike import INVALID, LOOKALIKE, OFFICIAL, SAME_ORGANIZATION, HostJudge, HostJudgement
 from ..models import CheckResult, FrameFacts, PageSnapshot, Severity
+from ..vocabulary import load_vocabulary
 from .base import CheckConfig, FindingList
 
 NAME = "domain"
@@ -67,6 +69,7 @@ def check(snapshot: PageSnapshot, config: CheckConfig) -> CheckResult:
             verdict = judge.judge_normalized(frame_host)
             if verdict.verdict != OFFICIAL:
                 _untrusted(found, verdict, "A frame holding login fields", code="login_frame_off_list", url=frame.url)
+    _recovery_links(found, judge, snapshot, login_frames or list(snapshot.frames[:1]), config)
     _script_hosts(found, judge, snapshot, login_frames or list(snapshot.frames[:1]))
     _mixed_content(found, snapshot, page_https)
 
@@ -136,6 +139,23 @@ def _form_targets(found: FindingList, judge: HostJudge, frame: FrameFacts, page_
         verdict = judge.judge_normalized(host)
         if verdict.verdict != OFFICIAL:
             _untrusted(found, verdict, "The login form's target", code="form_action_off_list", action=action)
+
+
+def _recovery_links(found: FindingList, judge: HostJudge, snapshot: PageSnapshot, frames: Iterable[FrameFacts],
+                    config: CheckConfig) -> None:
+    """"Forgot user ID / password", "Register", "Unlock" must stay on the payer's official hosts:
+    a recovery path on another site is where phishers ask for the details they lack."""
+    vocab = load_vocabulary(config.setting("portal.vocabulary", None))
+    seen: set[str] = set()
+    for frame in frames:
+        for link in recovery_links(frame, snapshot.final_url or frame.url, vocab):
+            if not link.host or link.host in seen:
+                continue
+            seen.add(link.host)
+            verdict = judge.judge_normalized(link.host)
+            if verdict.verdict != OFFICIAL:
+                _untrusted(found, verdict, f"The recovery link '{link.text[:40]}'", code="recovery_off_list",
+                           href=link.href)
 
 
 def _script_hosts(found: FindingList, judge: HostJudge, snapshot: PageSnapshot, frames: Iterable[FrameFacts]) -> None:

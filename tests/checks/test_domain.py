@@ -1,6 +1,6 @@
 from preflight.checks import CheckConfig
 from preflight.checks.domain import check
-from preflight.models import FormFacts, FrameFacts, InputFacts, ResourceRequest, Severity
+from preflight.models import FormFacts, FrameFacts, InputFacts, LinkFacts, ResourceRequest, Severity
 
 from ..factories import default_allowlist, snapshot
 
@@ -104,3 +104,16 @@ def test_mixed_content_fails():
     page = "https://cignaforhcp.cigna.com/"
     requests = (ResourceRequest("http://static.example.com/logo.png", "image", page),)
     assert codes(check(snapshot(page, requests=requests), CONFIG))["domain.mixed_content"] is Severity.FAIL
+
+
+def test_recovery_links_must_stay_on_official_hosts():
+    page = "https://cignaforhcp.cigna.com/"
+    links = (LinkFacts("https://cignaforhcp.cigna.com/recover/password/", "Forgot password?", "form"),
+             LinkFacts("https://reset-help.example.net/cigna", "Forgot user ID?", "form"),
+             LinkFacts("https://facebook.com/cigna", "Follow us", "footer"))
+    frame = login_frame(page, page + "login")
+    frame = FrameFacts(**{**frame.__dict__, "links": links})
+    result = check(snapshot(page, frames=(frame,)), CONFIG)
+    off = [f for f in result.findings if f.code == "domain.recovery_off_list"]
+    assert [f.evidence["host"] for f in off] == ["reset-help.example.net"]
+    assert off[0].severity is Severity.FAIL
