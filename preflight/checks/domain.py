@@ -105,7 +105,7 @@ def _untrusted(found: FindingList, verdict: HostJudgement, subject: str, code: s
                   f"{subject} is on {host}, a lookalike of {verdict.lookalike_of}. {why} Do not sign in there.".strip(),
                   **details)
     elif verdict.verdict == SAME_ORGANIZATION:
-        found.add(code or "same_organization", Severity.WARN if code is None else Severity.FAIL,
+        found.add(code or "same_organization", Severity.WARN,
                   f"{subject} is on {host}: same organization ({verdict.registrable_domain}) but not a listed portal host.",
                   **details)
     elif verdict.verdict == INVALID:
