@@ -92,6 +92,9 @@ async def run_async(targets: Sequence[str], settings: RunSettings, observer: Run
     spki = tuple(browser_mod.spki_hash(path) for path in settings.trust_certs)
     config = CheckConfig(allowlist=settings.allowlist, expect_role=settings.expect_role,
                          settings=settings.check_settings)
+    # First use of the checks builds their tables (vocabulary, lookalike brands, suffix list):
+    # do it in a thread while the driver and browser start, not after the first visit.
+    warm_up = asyncio.ensure_future(asyncio.to_thread(run_checks, PageSnapshot(requested_url=""), config))
     async with async_playwright() as playwright:
         choice = browser_mod.find_browser(settings.browser_path, settings.browser_channel,
                                           browser_mod.playwright_managed_path(playwright))
@@ -115,6 +118,7 @@ async def run_async(targets: Sequence[str], settings: RunSettings, observer: Run
                 return result
 
         try:
+            await warm_up
             results = await asyncio.gather(*(one(t) for t in targets))
         finally:
             await state.close()
