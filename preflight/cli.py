@@ -125,6 +125,7 @@ def _browser_options(func: Any) -> Any:
 @click.option("--junit-file", metavar="FILE", help="Also write a JUnit XML report to FILE ('-' for stdout).")
 @click.option("--fail-on", type=click.Choice(["fail", "warn"]), default="fail", show_default=True,
               help="Lowest verdict that makes the exit code 1.")
+@click.option("--config", "config_path", metavar="FILE", help="preflight.toml with check thresholds.")
 @click.option("--expect", "expect_role", type=click.Choice(ROLE_CHOICES), help="The login you mean to reach.")
 @click.option("--no-clock", is_flag=True, help="Skip the clock-skew measurement.")
 @click.option("--screenshot", "screenshot_dir", metavar="DIR", type=click.Path(file_okay=False),
@@ -137,7 +138,7 @@ def _browser_options(func: Any) -> Any:
 def check(urls: Sequence[str], browser_path: str | None, browser_channel: str | None, resolve: Sequence[str],
           connect_to: Sequence[str], trust_cert: Sequence[str], timeout: float, allowlist_path: str | None,
           jobs: int, retries: int, as_json: bool, json_file: str | None, junit_file: str | None, fail_on: str,
-          expect_role: str | None,
+          config_path: str | None, expect_role: str | None,
           no_clock: bool, screenshot_dir: str | None, verbose: bool, storage_state: str | None = None,
           profile_dir: str | None = None) -> None:
     """Visit each URL (never submitting anything) and judge it."""
@@ -158,7 +159,7 @@ def check(urls: Sequence[str], browser_path: str | None, browser_channel: str | 
     targets = [validate_target(u) for u in urls]
     _existing_state(storage_state, profile_dir)
     settings = RunSettings(
-        allowlist=load_allowlist(allowlist_path),
+        allowlist=load_allowlist(allowlist_path), check_settings=_check_settings(config_path),
         browser_path=browser_path, browser_channel=browser_channel,
         mappings=_mappings(resolve, connect_to), trust_certs=tuple(trust_cert),
         jobs=jobs, timeout_s=timeout, retries=retries,
@@ -189,6 +190,18 @@ def _existing_state(storage_state: str | None, profile_dir: str | None) -> None:
         read_storage_state(storage_state)
     if profile_dir is not None:
         locate_profile(profile_dir)
+
+
+def _check_settings(config_path: str | None) -> dict[str, Any]:
+    """preflight.toml, validated now (a bad vocabulary file too), not after the browser started."""
+    from .config import load_settings
+    from .vocabulary import load_vocabulary
+
+    settings = load_settings(config_path)
+    vocabulary = settings.get("portal.vocabulary")
+    if vocabulary:
+        load_vocabulary(vocabulary)
+    return settings
 
 
 def _mappings(resolve: Sequence[str], connect_to: Sequence[str]) -> tuple[Any, ...]:

@@ -264,3 +264,81 @@ def _where(source: str, text: str, needle: str, portal_index: int | None = None,
             if seen == occurrence:
                 return f"{source}:{number}"
     return source
+
+
+# --------------------------------------------------------------------------- preflight.toml
+
+ENV_SETTINGS = "PREFLIGHT_CONFIG"
+SETTINGS_KEYS: dict[str, dict[str, type]] = {
+    "clock": {"warn_s": float, "fail_s": float, "odd_s": float},
+    "transport": {"cert_warn_days": float},
+    "portal": {"vocabulary": str},
+}
+"""``[table] key`` -> type. Each becomes the check setting ``"table.key"`` (see README)."""
+
+
+def find_settings(explicit: str | os.PathLike[str] | None, cwd: Path | None = None) -> Path | None:
+    """``--config``, then ``$PREFLIGHT_CONFIG``, ``./preflight.toml``, the user config dir."""
+    if explicit:
+        return Path(explicit)
+    env = os.environ.get(ENV_SETTINGS)
+    if env:
+        return Path(env)
+    for candidate in ((cwd or Path.cwd()) / "preflight.toml", user_config_dir() / "preflight.toml"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_settings(explicit: str | os.PathLike[str] | None = None) -> dict[str, Any]:
+    """Check thresholds from ``preflight.toml`` as ``{"clock.warn_s": 30.0, ...}`` ({} if none)."""
+    path = find_settings(explicit)
+    if path is None:
+        return {}
+    try:
+        raw = path.read_bytes()
+    except IsADirectoryError:
+        raise ConfigError(f"{path}: is a directory, not a settings file", "pass the path of a preflight.toml") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read settings ({exc.strerror or exc})",
+                          "check the path and its permissions") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not a UTF-8 text file", "preflight.toml is a TOML text file") from None
+    return parse_settings(text, str(path), base=path.parent)
+
+
+def parse_settings(text: str, source: str = "<memory>", base: Path | None = None) -> dict[str, Any]:
+    hint = "see the preflight.toml section of README.md"
+    if "\x00" in text:
+        raise ConfigError(f"{source}: not a text file", "preflight.toml is a TOML text file")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{source}: invalid TOML: {exc}", "fix the syntax at that line") from None
+    settings: dict[str, Any] = {}
+    for table, values in data.items():
+        if table not in SETTINGS_KEYS:
+            raise ConfigError(f"{_where(source, text, table)}: unknown table [{table}]",
+                              f"known tables: {', '.join(sorted(SETTINGS_KEYS))}")
+        if not isinstance(values, dict):
+            raise ConfigError(f"{_where(source, text, table)}: {table!r} must be a table ([{table}])", hint)
+        for key, value in values.items():
+            expected = SETTINGS_KEYS[table].get(key)
+            if expected is None:
+                raise ConfigError(f"{_where(source, text, key)}: unknown key {table}.{key}",
+                                  f"[{table}] takes {', '.join(sorted(SETTINGS_KEYS[table]))}")
+            if expected is float:
+                if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+                    raise ConfigError(f"{_where(source, text, key)}: {table}.{key} must be a number >= 0", hint)
+                value = float(value)
+            elif not isinstance(value, str) or not value:
+                raise ConfigError(f"{_where(source, text, key)}: {table}.{key} must be a non-empty string", hint)
+            elif table == "portal" and key == "vocabulary" and base is not None:
+                value = str((base / value).resolve())
+            settings[f"{table}.{key}"] = value
+    warn, fail = settings.get("clock.warn_s", 30.0), settings.get("clock.fail_s", 300.0)
+    if warn >= fail:
+        raise ConfigError(f"{source}: clock.warn_s ({warn:g}) must be below clock.fail_s ({fail:g})", hint)
+    return settings

@@ -7,7 +7,7 @@ import time
 import traceback
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, Sequence
+from typing import Any, Mapping, Protocol, Sequence, TYPE_CHECKING
 
 from . import browser as browser_mod
 from .checks import CHECKS, CheckConfig
@@ -62,7 +62,8 @@ class RunSettings:
     """Compare visits with third-party cookies allowed and blocked when a sign-in frame needs them."""
     expect_role: str | None = None
     clock: bool = True
-    check_settings: dict[str, float] = field(default_factory=dict)
+    check_settings: Mapping[str, Any] = field(default_factory=dict)
+    """Check thresholds from ``preflight.toml``, keyed ``"<check>.<name>"``."""
 
 
 def run_checks(snapshot: PageSnapshot, config: CheckConfig) -> tuple[CheckResult, ...]:

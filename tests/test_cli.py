@@ -48,6 +48,7 @@ def assert_one_line_error(result: subprocess.CompletedProcess[str], code: int = 
     (["check", "--json-file", "/nonexistent-dir/out.json", "https://x.com"], "does not exist"),
     (["check", "--allowlist", "/nonexistent.toml", "https://x.com"], "cannot read allowlist"),
     (["nonsense"], "No such command"),
+    (["check", "--config", "/nonexistent.toml", "https://x.com"], "cannot read settings"),
     (["allowlist", "validate", "--allowlist", "/nonexistent.toml"], "cannot read"),
 ])
 def test_bad_input_is_one_line_and_exit_2(args, needle):

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from preflight.config import find_allowlist, load_allowlist, parse_allowlist
@@ -100,3 +102,44 @@ def test_repository_allowlist_matches_the_packaged_default():
     from preflight.config import packaged_default_text
 
     assert (Path(__file__).parent.parent / "allowlist.toml").read_text() == packaged_default_text()
+
+
+# ---- preflight.toml
+
+from preflight.config import find_settings, load_settings, parse_settings  # noqa: E402
+
+
+def test_settings_become_check_settings(tmp_path):
+    text = '[clock]\nwarn_s = 10\nfail_s = 120\n[transport]\ncert_warn_days = 30\n[portal]\nvocabulary = "words.toml"\n'
+    settings = parse_settings(text, "p.toml", base=tmp_path)
+    assert settings == {"clock.warn_s": 10.0, "clock.fail_s": 120.0, "transport.cert_warn_days": 30.0,
+                        "portal.vocabulary": str(tmp_path / "words.toml")}
+
+
+@pytest.mark.parametrize("text, message", [
+    ("[clok]\nwarn_s = 1\n", "unknown table [clok]"),
+    ("[clock]\nwarn = 1\n", "unknown key clock.warn"),
+    ('[clock]\nwarn_s = "soon"\n', "must be a number"),
+    ("[clock]\nwarn_s = -1\n", "must be a number >= 0"),
+    ("[clock]\nwarn_s = true\n", "must be a number"),
+    ("[clock]\nwarn_s = 400\n", "must be below clock.fail_s"),
+    ("clock = 3\n", "must be a table"),
+    ('[portal]\nvocabulary = ""\n', "non-empty string"),
+    ("[clock\n", "invalid TOML"),
+])
+def test_bad_settings_name_file_and_key(text, message):
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        parse_settings(text, "p.toml")
+
+
+def test_settings_discovery(tmp_path, monkeypatch):
+    monkeypatch.delenv("PREFLIGHT_CONFIG", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "cfg"))
+    assert find_settings(None, cwd=tmp_path) is None
+    assert load_settings(None) == {} or find_settings(None) is not None
+    (tmp_path / "preflight.toml").write_text("[clock]\nwarn_s = 5\n")
+    assert find_settings(None, cwd=tmp_path) == tmp_path / "preflight.toml"
+    monkeypatch.setenv("PREFLIGHT_CONFIG", str(tmp_path / "env.toml"))
+    assert find_settings(None, cwd=tmp_path) == tmp_path / "env.toml"
+    with pytest.raises(ConfigError, match="cannot read settings"):
+        load_settings(tmp_path / "missing.toml")

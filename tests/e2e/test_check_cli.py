@@ -86,3 +86,14 @@ def test_demo_runs_and_exits_0():
     assert result.returncode == 0, result.stderr
     assert "cignaforhcp.cigna.com" in result.stdout and "my.cigna.com" in result.stdout
     assert "received 0 submission(s)" in result.stderr
+
+
+def test_preflight_toml_thresholds_reach_the_checks(portal, tmp_path):
+    # Given a preflight.toml that wants a warning 400 days before a certificate expires
+    config = tmp_path / "preflight.toml"
+    config.write_text("[transport]\ncert_warn_days = 400\n")
+    result = run_check(portal, [portal.url("cignaforhcp.cigna.com")], "--json", "--no-clock", "--config", str(config))
+    codes = {f["code"] for f in json.loads(result.stdout)["results"][0]["findings"]}
+    # Then the mock's 30-day certificate is reported as expiring
+    assert "transport.cert_expiring" in codes
+    assert result.returncode == 0
