@@ -7,8 +7,10 @@ import os
 import subprocess
 import sys
 import time
+from importlib import resources
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 from preflight.mock.certs import expired_cert, generate_cert, untrusted_cert
@@ -17,6 +19,7 @@ from preflight.mock.server import MockPortal
 pytestmark = pytest.mark.e2e
 FAULTS = Path(__file__).resolve().parent.parent.parent / "fixtures" / "faults"
 HOST = "cignaforhcp.cigna.com"
+SCHEMA = json.loads(resources.files("preflight").joinpath("schema/run.schema.json").read_text())
 TIMEOUT = 10.0
 
 
@@ -50,6 +53,7 @@ def codes(result) -> set[str]:
 def test_batch_of_faults_carries_on_and_each_is_named(portal, tmp_path):
     paths = ["/error-500", "/error-404", "/loop", "/drop", "/reset", "/", "/big20", "/dialogs.html", "/download"]
     report, code, elapsed = check(portal, paths, tmp_path, "--jobs", "4", "--retries", "1")
+    jsonschema.validate(report, SCHEMA)
     by_path = {r["target"].split(HOST, 1)[1]: r for r in report["results"]}
     assert list(by_path) == paths  # input order kept, every target has a result
     assert "transport.http_error" in codes(by_path["/error-500"])

@@ -12,9 +12,11 @@ import json
 import subprocess
 import sys
 import tomllib
+from importlib import resources
 from pathlib import Path
 from urllib.parse import unquote_plus
 
+import jsonschema
 import pytest
 
 from preflight.mock.server import MockPortal
@@ -23,6 +25,7 @@ pytestmark = pytest.mark.e2e
 TRAPS = Path(__file__).resolve().parent.parent.parent / "fixtures" / "traps"
 MANIFEST = tomllib.loads((TRAPS / "traps.toml").read_text())["trap"]
 HOST = "traps.preflight.test"
+SCHEMA = json.loads(resources.files("preflight").joinpath("schema/run.schema.json").read_text())
 HELPER_SENTINELS = ["SENTINEL-IFRAMEFORM-child01", "SENTINEL-POPUPCHILD-child02", "SENTINEL-SERVICEWORKER-child03"]
 
 
@@ -104,7 +107,8 @@ def test_the_server_never_received_a_body_a_post_or_a_sentinel(trap_run):
 
 
 def test_every_trap_page_was_loaded(trap_run):
-    _report, records = trap_run
+    report, records = trap_run
+    jsonschema.validate(report, SCHEMA)
     loaded = {r["path"] for r in records}
     assert {"/" + t["page"] for t in MANIFEST} <= loaded
 
