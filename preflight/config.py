@@ -105,39 +105,47 @@ def user_config_dir() -> Path:
     return Path(base) / "preflight"
 
 
+def _find_file(explicit: str | os.PathLike[str] | None, env_var: str, name: str, cwd: Path | None) -> Path | None:
+    """The option, then the environment variable, then ``./name``, then the user config dir."""
+    if explicit:
+        return Path(explicit)
+    env = os.environ.get(env_var)
+    if env:
+        return Path(env)
+    for candidate in ((cwd or Path.cwd()) / name, user_config_dir() / name):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _read_toml_text(path: Path, what: str, hint: str) -> str:
+    """The file's text, or a ``ConfigError`` that says why not (exit 2)."""
+    try:
+        raw = path.read_bytes()
+    except IsADirectoryError:
+        raise ConfigError(f"{path}: is a directory, not a file", hint) from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read {what} ({exc.strerror or exc})",
+                          "check the path and its permissions") from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not a UTF-8 text file", f"the {what} file is TOML text") from None
+
+
 def find_allowlist(explicit: str | os.PathLike[str] | None, cwd: Path | None = None) -> Path | None:
     """``--allowlist``, then ``$PREFLIGHT_ALLOWLIST``, ``./allowlist.toml``, the user config dir.
 
     ``None`` means: use the packaged default.
     """
-    if explicit:
-        return Path(explicit)
-    env = os.environ.get(ENV_ALLOWLIST)
-    if env:
-        return Path(env)
-    for candidate in ((cwd or Path.cwd()) / "allowlist.toml", user_config_dir() / "allowlist.toml"):
-        if candidate.is_file():
-            return candidate
-    return None
+    return _find_file(explicit, ENV_ALLOWLIST, "allowlist.toml", cwd)
 
 
 def load_allowlist(explicit: str | os.PathLike[str] | None = None) -> Allowlist:
     path = find_allowlist(explicit)
     if path is None:
         return parse_allowlist(packaged_default_text(), "<packaged default>")
-    try:
-        raw = path.read_bytes()
-    except IsADirectoryError:
-        raise ConfigError(f"{path}: is a directory, not an allowlist file",
-                          "pass the path of an allowlist.toml") from None
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read allowlist ({exc.strerror or exc})",
-                          "check the path and its permissions") from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise ConfigError(f"{path}: not a UTF-8 text file", "an allowlist is a TOML text file") from None
-    return parse_allowlist(text, str(path))
+    return parse_allowlist(_read_toml_text(path, "allowlist", "pass the path of an allowlist.toml"), str(path))
 
 
 def parse_allowlist(text: str, source: str = "<memory>") -> Allowlist:
@@ -279,15 +287,7 @@ SETTINGS_KEYS: dict[str, dict[str, type]] = {
 
 def find_settings(explicit: str | os.PathLike[str] | None, cwd: Path | None = None) -> Path | None:
     """``--config``, then ``$PREFLIGHT_CONFIG``, ``./preflight.toml``, the user config dir."""
-    if explicit:
-        return Path(explicit)
-    env = os.environ.get(ENV_SETTINGS)
-    if env:
-        return Path(env)
-    for candidate in ((cwd or Path.cwd()) / "preflight.toml", user_config_dir() / "preflight.toml"):
-        if candidate.is_file():
-            return candidate
-    return None
+    return _find_file(explicit, ENV_SETTINGS, "preflight.toml", cwd)
 
 
 def load_settings(explicit: str | os.PathLike[str] | None = None) -> dict[str, Any]:
@@ -295,18 +295,8 @@ def load_settings(explicit: str | os.PathLike[str] | None = None) -> dict[str, A
     path = find_settings(explicit)
     if path is None:
         return {}
-    try:
-        raw = path.read_bytes()
-    except IsADirectoryError:
-        raise ConfigError(f"{path}: is a directory, not a settings file", "pass the path of a preflight.toml") from None
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read settings ({exc.strerror or exc})",
-                          "check the path and its permissions") from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise ConfigError(f"{path}: not a UTF-8 text file", "preflight.toml is a TOML text file") from None
-    return parse_settings(text, str(path), base=path.parent)
+    return parse_settings(_read_toml_text(path, "settings", "pass the path of a preflight.toml"), str(path),
+                          base=path.parent)
 
 
 def parse_settings(text: str, source: str = "<memory>", base: Path | None = None) -> dict[str, Any]:
