@@ -213,17 +213,20 @@ async def capture(browser: "Browser", url: str, options: CaptureOptions = Captur
         page.on("framenavigated", lambda frame: _on_navigated(page, frame, recorder))
         main_failed: asyncio.Future[str] = asyncio.get_running_loop().create_future()
         page.on("requestfailed", lambda request: _on_request_failed(page, request, main_failed))
+        def partial(landed: str, status: int | None, message: str) -> PageSnapshot:
+            """What was seen before the visit broke off (kept in the report)."""
+            return PageSnapshot(requested_url=redact_url(url), final_url=redact_url(landed), http_status=status,
+                                blocked_requests=guard.blocked, requests=tuple(recorder.requests),
+                                timings={"total_s": round(time.monotonic() - started, 3)}, error=message,
+                                existing_cookies=options.existing_cookies)
+
         response = None
         try:
             response = await page.goto(url, wait_until="commit", timeout=_ms(deadline))
         except Exception as exc:  # noqa: BLE001 - Playwright raises plain Error
             code, message, transient = classify_error(str(exc))
             landed = page.url if page.url not in ("", "about:blank") else ""
-            partial = PageSnapshot(requested_url=redact_url(url), final_url=redact_url(landed),
-                                   blocked_requests=guard.blocked, requests=tuple(recorder.requests),
-                                   timings={"total_s": round(time.monotonic() - started, 3)}, error=message,
-                                   existing_cookies=options.existing_cookies)
-            raise CaptureFailed(code, message, partial, transient) from None
+            raise CaptureFailed(code, message, partial(landed, None, message), transient) from None
         captured_at = time.time()
         timings["response_s"] = round(time.monotonic() - started, 3)
         if options.clock_probe is not None:
@@ -233,11 +236,8 @@ async def capture(browser: "Browser", url: str, options: CaptureOptions = Captur
         if main_failed.done():
             # The document committed, then its connection broke (reset mid-response).
             code, message, transient = classify_error(main_failed.result())
-            partial = PageSnapshot(requested_url=redact_url(url), final_url=redact_url(page.url),
-                                   http_status=response.status if response else None,
-                                   blocked_requests=guard.blocked, requests=tuple(recorder.requests),
-                                   timings={"total_s": round(time.monotonic() - started, 3)}, error=message)
-            raise CaptureFailed(code, message, partial, transient)
+            raise CaptureFailed(code, message, partial(page.url, response.status if response else None, message),
+                                transient)
         timings["settled_s"] = round(time.monotonic() - started, 3)
 
         # Independent reads: one round trip each, so ask for them all at once; each is bounded
