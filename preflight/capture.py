@@ -129,9 +129,11 @@ def classify_error(text: str) -> tuple[str, str, bool]:
 
 
 class _Recorder:
-    """Collects what the context emits while the page loads."""
+    """Collects what the context emits while the page loads. Free text (console, dialogs) goes
+    through ``redact``: a page may print or alert the very field values the guard protects."""
 
-    def __init__(self) -> None:
+    def __init__(self, redact: Callable[[str], str]) -> None:
+        self.redact = redact
         self.requests: list[ResourceRequest] = []
         self.set_cookies: list[SetCookieHeader] = []
         self.console_errors: list[str] = []
@@ -171,11 +173,11 @@ class _Recorder:
 
     def on_console(self, message: Any) -> None:
         if message.type == "error" and len(self.console_errors) < MAX_CONSOLE:
-            self.console_errors.append(redact_url(message.text[:300]))
+            self.console_errors.append(self.redact(message.text)[:300])
 
     async def on_dialog(self, dialog: Any) -> None:
         if len(self.dialogs) < 20:
-            self.dialogs.append(f"{dialog.type}: {dialog.message[:120]}")
+            self.dialogs.append(f"{dialog.type}: {self.redact(dialog.message)[:120]}")
         try:
             await dialog.dismiss()
         except Exception:  # noqa: BLE001 - dialog already gone
@@ -191,7 +193,7 @@ async def capture(browser: "Browser", url: str, options: CaptureOptions = Captur
     # Leave room inside --timeout for unloading the page and closing the context.
     deadline = started + options.timeout_s - min(LEAVE_S + CLOSE_S, 0.25 * options.timeout_s)
     guard = guard_mod.SubmissionGuard()
-    recorder = _Recorder()
+    recorder = _Recorder(guard.redact)
     context_options: dict[str, Any] = dict(guard_mod.CONTEXT_OPTIONS)
     context_options["ignore_https_errors"] = False
     if options.storage_state:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import sys
 from pathlib import Path
 from typing import Any, Sequence
@@ -13,7 +12,7 @@ import click
 from . import __version__
 from .errors import OutputError, PreflightError, UsageError
 from .hosts import InvalidURL, parse_url
-from .redact import redact_url
+from .redact import redact_text, redact_url
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_COULD_NOT_RUN = 0, 1, 2, 3
 MAX_TARGETS = 1000
@@ -420,12 +419,9 @@ def _command(exc: click.UsageError) -> str:
     return ctx.command_path.split(" ", 1)[1] + " " if " " in ctx.command_path else ""
 
 
-_URL_IN_TEXT = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://[^\s'\"]+")
-
-
 def _fail(message: str, code: int, exc: click.UsageError | None = None) -> None:
     # Click echoes arguments back ("No such command 'https://…?token=…'"): redact any URL.
-    line = _URL_IN_TEXT.sub(lambda m: redact_url(m.group(0)), " ".join(message.split()))
+    line = redact_text(" ".join(message.split()))
     if exc is not None:
         line = f"{line} — run `preflight {_command(exc)}--help`"
     click.echo(f"preflight: error: {line}", err=True)

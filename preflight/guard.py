@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, unquote_plus
 
 from .models import BlockedRequest
-from .redact import redact_url
+from .redact import redact_text, redact_url
 
 if TYPE_CHECKING:  # pragma: no cover
     from playwright.async_api import BrowserContext, Route, WebSocketRoute
@@ -203,6 +203,12 @@ class SubmissionGuard:
             if len(self._blocked) < MAX_RECORDED:
                 self._blocked.append(BlockedRequest(method=method.upper()[:16], url=redact_url(url, self._secrets),
                                                     reason=reason[:40], layer=layer))
+
+    def redact(self, text: str) -> str:
+        """``text`` without the field values the page held, and with its URLs redacted."""
+        with self._lock:
+            secrets = tuple(self._secrets)
+        return redact_text(text, secrets)
 
     def remember_secret(self, value: str) -> None:
         if isinstance(value, str) and len(value) >= MIN_SECRET_LENGTH:

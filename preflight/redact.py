@@ -156,3 +156,16 @@ def redact_set_cookie(header: str) -> tuple[str, str, str]:
     name, value = name.strip(), value.strip()
     shown = f"{name}={describe_secret(value)}" if eq else describe_secret(value)
     return shown + (sep + attrs if sep else ""), name, value
+
+
+_URL_IN_TEXT = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://[^\s'\"<>]+")
+
+
+def redact_text(text: str, secrets: Iterable[str] = ()) -> str:
+    """Free text (an error line, a console message, a dialog): each URL in it redacted, and known
+    secret values (field values the page held) removed."""
+    shown = _URL_IN_TEXT.sub(lambda match: redact_url(match.group(0)), text)
+    for secret in sorted(secrets, key=len, reverse=True):
+        if secret:
+            shown = shown.replace(secret, REDACTED)
+    return shown

@@ -67,3 +67,12 @@ def test_redact_url_never_raises_and_removes_userinfo_and_tokens(text, secret):
     url = f"https://alice:{secret}@portal.example.com/cb?code={secret}&access_token={secret}&page=2"
     cleaned = redact_url(url)
     assert secret not in cleaned and "alice" not in cleaned and "page=2" in cleaned
+
+
+def test_redact_text_removes_urls_tokens_and_known_values():
+    from preflight.redact import redact_text
+
+    text = "login failed for hunter2secret at https://u:pw@portal.example.com/cb?code=AUTH123&x=1 (retry)"
+    shown = redact_text(text, secrets=["hunter2secret"])
+    assert "hunter2secret" not in shown and "AUTH123" not in shown and "u:pw" not in shown
+    assert "x=1 (retry)" in shown and "login failed for" in shown
