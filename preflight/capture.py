@@ -31,7 +31,7 @@ from .models import (
     SetCookieHeader,
     TlsFacts,
 )
-from .redact import redact_set_cookie, redact_url, value_digest
+from .redact import redact_set_cookie, redact_text, redact_url, value_digest
 
 if TYPE_CHECKING:  # pragma: no cover
     from playwright.async_api import Browser, BrowserContext, Frame, Page, Response
@@ -125,7 +125,7 @@ def classify_error(text: str) -> tuple[str, str, bool]:
     if "closed" in text.lower() or "crash" in text.lower():
         return "browser.crashed", "the browser closed or crashed during the check", True
     first = text.strip().splitlines()[0] if text.strip() else "unknown error"
-    return "target.unreachable", first[:200], False
+    return "target.unreachable", redact_text(first)[:200], False
 
 
 class _Recorder:
@@ -215,12 +215,14 @@ async def capture(browser: "Browser", url: str, options: CaptureOptions = Captur
         page.on("framenavigated", lambda frame: _on_navigated(page, frame, recorder))
         main_failed: asyncio.Future[str] = asyncio.get_running_loop().create_future()
         page.on("requestfailed", lambda request: _on_request_failed(page, request, main_failed))
+
         def partial(landed: str, status: int | None, message: str) -> PageSnapshot:
             """What was seen before the visit broke off (kept in the report)."""
-            return PageSnapshot(requested_url=redact_url(url), final_url=redact_url(landed), http_status=status,
+            seen = PageSnapshot(requested_url=redact_url(url), final_url=redact_url(landed), http_status=status,
                                 blocked_requests=guard.blocked, requests=tuple(recorder.requests),
                                 timings={"total_s": round(time.monotonic() - started, 3)}, error=message,
                                 existing_cookies=options.existing_cookies)
+            return _scrub(guard, seen)
 
         response = None
         try:
@@ -260,7 +262,7 @@ async def capture(browser: "Browser", url: str, options: CaptureOptions = Captur
         navigations = tuple(redact_url(u) for u in recorder.navigations[1:])
         await _leave(page, guard, deadline)
         timings["total_s"] = round(time.monotonic() - started, 3)
-        return PageSnapshot(
+        return _scrub(guard, PageSnapshot(
             requested_url=redact_url(url),
             final_url=redact_url(final_url),
             http_status=response.status if response is not None else None,
@@ -282,11 +284,30 @@ async def capture(browser: "Browser", url: str, options: CaptureOptions = Captur
             screenshot=screenshot,
             captured_at=captured_at,
             existing_cookies=options.existing_cookies,
-        )
+        ))
     finally:
         if clock_task is not None and not clock_task.done():
             clock_task.cancel()
         await close_context(context, guard)
+
+
+def _scrub(guard: guard_mod.SubmissionGuard, snapshot: PageSnapshot) -> PageSnapshot:
+    """Remove every field value the page held from every text of the snapshot: a page can put
+    its own password into a link, a title or a request URL after capture has read it."""
+    secrets = guard.secrets
+    if not secrets:
+        return snapshot
+
+    def clean(value: Any) -> Any:
+        if isinstance(value, str):
+            return redact_text(value, secrets)
+        if isinstance(value, dict):
+            return {k: clean(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [clean(v) for v in value]
+        return value
+
+    return PageSnapshot.from_dict(clean(snapshot.to_dict()))
 
 
 async def _bounded(awaitable: Awaitable[Any], deadline: float, default: Any) -> Any:

@@ -407,7 +407,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     except Exception as exc:  # noqa: BLE001 - a bug: say so in one line unless asked for the stack
         if show_traceback:
             raise
-        _fail(f"internal error: {type(exc).__name__}: {redact_url(str(exc))[:300]} — rerun with --traceback "
+        _fail(f"internal error: {type(exc).__name__}: {redact_text(str(exc))[:300]} — rerun with --traceback "
               "and report it", 70)
     sys.exit(0)
 

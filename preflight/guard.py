@@ -20,13 +20,12 @@ Every stopped attempt becomes a ``BlockedRequest`` (method, redacted URL, reason
 from __future__ import annotations
 
 import asyncio
-import base64
 import threading
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, unquote_plus
 
 from .models import BlockedRequest
-from .redact import redact_text, redact_url
+from .redact import redact_text, redact_url, secret_forms
 
 if TYPE_CHECKING:  # pragma: no cover
     from playwright.async_api import BrowserContext, Route, WebSocketRoute
@@ -162,23 +161,6 @@ INIT_SCRIPT = r"""
 """ % {"report": REPORT_BINDING, "secret": SECRET_BINDING, "minlen": MIN_SECRET_LENGTH}
 
 
-def _encodings(value: str) -> set[str]:
-    """The ways a page commonly smuggles a value into a URL (checked after URL-decoding)."""
-    raw = value.encode("utf-8", "surrogatepass")
-    b64 = base64.b64encode(raw).decode("ascii")
-    encoded = {value, b64.rstrip("="), base64.urlsafe_b64encode(raw).decode("ascii").rstrip("="),
-               raw.hex(), raw.hex().upper(), value[::-1]}
-    # Inside a larger base64 blob the value starts at any of three byte alignments; keep, for
-    # each, the characters that depend on the value's bytes alone.
-    for pad in range(3):
-        blob = base64.b64encode(b"\0" * pad + raw).decode("ascii")
-        start = 4 if pad else 0
-        encoded.add(blob[start: ((pad + len(raw)) // 3) * 4])
-        urlsafe = base64.urlsafe_b64encode(b"\0" * pad + raw).decode("ascii")
-        encoded.add(urlsafe[start: ((pad + len(raw)) // 3) * 4])
-    return {e for e in encoded if len(e) >= MIN_SECRET_LENGTH}
-
-
 class SubmissionGuard:
     """Installs the guard on a context and records what it stopped.
 
@@ -204,18 +186,22 @@ class SubmissionGuard:
                 self._blocked.append(BlockedRequest(method=method.upper()[:16], url=redact_url(url, self._secrets),
                                                     reason=reason[:40], layer=layer))
 
-    def redact(self, text: str) -> str:
-        """``text`` without the field values the page held, and with its URLs redacted."""
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """The field values registered so far (kept in memory only, never reported)."""
         with self._lock:
-            secrets = tuple(self._secrets)
-        return redact_text(text, secrets)
+            return tuple(self._secrets)
+
+    def redact(self, text: str) -> str:
+        """``text`` without the field values the page held (in any encoding), URLs redacted."""
+        return redact_text(text, self.secrets)
 
     def remember_secret(self, value: str) -> None:
         if isinstance(value, str) and len(value) >= MIN_SECRET_LENGTH:
             with self._lock:
                 if len(self._secrets) < 10_000 and value not in self._secrets:
                     self._secrets.add(value)
-                    self._encoded.update(_encodings(value))
+                    self._encoded.update(secret_forms(value, MIN_SECRET_LENGTH))
 
     def carries_secret(self, url: str) -> bool:
         """Whether ``url`` holds a field value: as typed, percent-encoded, base64 or hex."""

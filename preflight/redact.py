@@ -11,6 +11,7 @@ visits) instead of redacting it away as if it were a user name.
 
 from __future__ import annotations
 
+import base64
 import functools
 import hashlib
 import re
@@ -61,11 +62,7 @@ def redact_url(url: str, secrets: Iterable[str] = ()) -> str:
     """
     if not isinstance(url, str):
         return ""
-    text = url
-    for secret in secrets:
-        if secret:
-            for form in {secret, quote(secret, safe=""), quote(secret, safe="").replace("%20", "+")}:
-                text = text.replace(form, REDACTED)
+    text = _remove(url, secrets)
     end = 0
     if "@" in text:
         start, end = _authority_span(text)
@@ -163,9 +160,34 @@ _URL_IN_TEXT = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://[^\s'\"<>]+")
 
 def redact_text(text: str, secrets: Iterable[str] = ()) -> str:
     """Free text (an error line, a console message, a dialog): each URL in it redacted, and known
-    secret values (field values the page held) removed."""
-    shown = _URL_IN_TEXT.sub(lambda match: redact_url(match.group(0)), text)
-    for secret in sorted(secrets, key=len, reverse=True):
+    secret values (field values the page held) removed in every form ``secret_forms`` knows."""
+    return _URL_IN_TEXT.sub(lambda match: redact_url(match.group(0)), _remove(text, secrets))
+
+
+def secret_forms(value: str, min_length: int = 4) -> set[str]:
+    """The ways a value shows up in a URL or text: as typed, percent-encoded, base64 (whole, or
+    inside a larger blob at any byte alignment), hex, reversed. Shared by the guard (to spot a
+    value leaving) and by redaction (to remove it from what is shown)."""
+    raw = value.encode("utf-8", "surrogatepass")
+    quoted = quote(value, safe="")
+    forms = {value, quoted, quoted.replace("%20", "+"), raw.hex(), raw.hex().upper(), value[::-1]}
+    for pad in range(3):
+        start = 4 if pad else 0
+        end = ((pad + len(raw)) // 3) * 4
+        for encode in (base64.b64encode, base64.urlsafe_b64encode):
+            blob = encode(b"\0" * pad + raw).decode("ascii")
+            forms.add(blob[start:end])
+            if not pad:
+                forms.add(blob.rstrip("="))
+    return {form for form in forms if len(form) >= min_length}
+
+
+def _remove(text: str, secrets: Iterable[str]) -> str:
+    """Every form of every secret replaced, longest first (so a form never leaves a tail)."""
+    forms: set[str] = set()
+    for secret in secrets:
         if secret:
-            shown = shown.replace(secret, REDACTED)
-    return shown
+            forms |= secret_forms(secret)
+    for form in sorted(forms, key=len, reverse=True):
+        text = text.replace(form, REDACTED)
+    return text

@@ -12,7 +12,7 @@ from typing import Any, Mapping, Protocol, Sequence, TYPE_CHECKING
 from . import browser as browser_mod
 from .checks import CHECKS, CheckConfig
 from .config import Allowlist
-from .redact import redact_url
+from .redact import redact_text, redact_url
 from .models import (CheckResult, ExistingCookies, PageSnapshot, RunReport, TargetError, TargetResult,
                      ThirdPartyProbe)
 
@@ -87,7 +87,7 @@ def run(targets: Sequence[str], settings: RunSettings, observer: RunObserver | N
 async def run_async(targets: Sequence[str], settings: RunSettings, observer: RunObserver) -> RunReport:
     from playwright.async_api import async_playwright
 
-    from .capture import CaptureFailed, CaptureOptions, capture
+    from .capture import CaptureOptions
 
     started = time.time()
     spki = tuple(browser_mod.spki_hash(path) for path in settings.trust_certs)
@@ -110,11 +110,12 @@ async def run_async(targets: Sequence[str], settings: RunSettings, observer: Run
 
         async def one(target: str) -> TargetResult:
             async with semaphore:
-                observer.target_started(target)
-                result = await _visit(target, state, options, config, settings.retries, CaptureFailed, capture,
-                                      observer, third_party=settings.third_party_probe)
-                # From here on the target is shown: never with its tokens or credentials.
-                result = replace(result, target=redact_url(target))
+                # Only capture sees the target as typed; everything shown gets it redacted.
+                shown = redact_url(target)
+                observer.target_started(shown)
+                result = await _visit(target, state, options, config, settings.retries, observer,
+                                      third_party=settings.third_party_probe, shown=shown)
+                result = replace(result, target=shown)
                 observer.target_finished(result)
                 return result
 
@@ -153,8 +154,11 @@ class _BrowserHolder:
                 pass
 
 
-async def _visit(target, state, options, config, retries, CaptureFailed, capture, observer,  # type: ignore[no-untyped-def]
-                 third_party: bool = True) -> TargetResult:
+async def _visit(target: str, state: "_BrowserHolder", options: Any, config: CheckConfig, retries: int,
+                 observer: RunObserver, third_party: bool = True, shown: str = "") -> TargetResult:
+    """One target, with retries of transient errors; ``shown`` is the redacted target for notes."""
+    from .capture import CaptureFailed, capture, classify_error
+
     started = time.monotonic()
     attempts = 0
     while True:
@@ -165,7 +169,7 @@ async def _visit(target, state, options, config, retries, CaptureFailed, capture
                                               timeout=options.timeout_s + GRACE_S)
         except CaptureFailed as failed:
             if failed.transient and attempts <= retries:
-                observer.note(f"{target}: {failed.message}; retrying ({attempts}/{retries})")
+                observer.note(f"{shown}: {failed.message}; retrying ({attempts}/{retries})")
                 continue
             partial = failed.partial
             checks = run_checks(partial, config) if partial is not None and partial.final_url else ()
@@ -176,11 +180,9 @@ async def _visit(target, state, options, config, retries, CaptureFailed, capture
                 "target.timeout", f"the check did not finish within {options.timeout_s:g} s"),
                 attempts, round(time.monotonic() - started, 3))
         except Exception as exc:  # noqa: BLE001 - browser died mid-visit, or a bug
-            from .capture import classify_error
-
             code, message, transient = classify_error(str(exc))
             if transient and attempts <= retries:
-                observer.note(f"{target}: {message}; retrying ({attempts}/{retries})")
+                observer.note(f"{shown}: {message}; retrying ({attempts}/{retries})")
                 continue
             return TargetResult(target, None, (), TargetError(code, message), attempts,
                                 round(time.monotonic() - started, 3))
@@ -264,4 +266,4 @@ def _probe_error(exc: BaseException) -> str:
     if isinstance(exc, asyncio.TimeoutError):
         return "the comparison visits did not finish in time"
     text = getattr(exc, "message", None) or str(exc) or type(exc).__name__
-    return text.strip().splitlines()[0][:200]
+    return redact_text(text.strip().splitlines()[0])[:200]

@@ -7,7 +7,7 @@ binary to use and map the mock portal's real host names to loopback inside Chrom
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, AsyncIterator, Iterator
+from typing import Any, Iterator
 
 import pytest
 

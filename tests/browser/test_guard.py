@@ -54,3 +54,15 @@ async def test_an_ordinary_login_page_loads_fully_with_nothing_blocked(browser, 
     assert snapshot.tls is not None and snapshot.tls.protocol.startswith("TLS")
     assert "date" in snapshot.response_headers
     assert snapshot.cookies_enabled is True
+
+
+async def test_field_values_are_scrubbed_from_every_part_of_the_snapshot(browser, mock_portal):
+    # Given a page that copies its pre-filled password into a link, its title and a GET request
+    url = mock_portal.url("traps.preflight.test", "/echo-secret.html")
+    snapshot = await capture(browser, url, OPTIONS)
+    # Then the request never carried it, and no text of the snapshot holds it in any encoding
+    assert all("SENTINEL-ECHO-4410" not in r["path"] for r in mock_portal.requests)
+    dumped = repr(snapshot.to_dict())
+    for form in ("SENTINEL-ECHO-4410", "U0VOVElORUwtRUNITy00NDEw", "53454e54494e454c2d4543484f2d34343130"):
+        assert form not in dumped
+    assert any(b.reason == "secret-in-url" for b in snapshot.blocked_requests)
