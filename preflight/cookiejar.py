@@ -8,11 +8,11 @@ so no value ever reaches this module.
 from __future__ import annotations
 
 import calendar
-import email.utils
 import re
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
+from . import clock
 from .hosts import InvalidURL, host_of, is_ip, is_loopback, normalize_host, registrable_domain, tenant_domain
 from .models import CookieFacts, FrameFacts, PageSnapshot, SetCookieHeader
 from .redact import is_token_like
@@ -121,16 +121,6 @@ def parse_cookie_date(text: str) -> float | None:
     if day > calendar.monthrange(year, month)[1]:
         return None
     return float(calendar.timegm((year, month, day, hour, minute, second)))
-
-
-def parse_http_date(text: str | None) -> float | None:
-    """A response's ``Date`` header as Unix time."""
-    if not text:
-        return None
-    try:
-        return email.utils.parsedate_to_datetime(text).timestamp()
-    except (TypeError, ValueError, IndexError):
-        return None
 
 
 # --------------------------------------------------------------------------- hosts, paths, sites
@@ -326,7 +316,7 @@ def compare_with_jar(snapshot: PageSnapshot) -> tuple[RejectedCookie, ...]:
         reason = rule_violation(header, attributes)
         if reason is None:
             fate = expiry_on_arrival(attributes, header.value_length, snapshot.captured_at,
-                                     parse_http_date(header.date))
+                                     clock.parse_http_date(header.date))
             if fate == "deletion" or key in keys[index + 1:] or key in jar:
                 continue  # removed on purpose, replaced by a later header, or changed by a script
             reason = fate or _cross_site_reason(attributes, cross_site) or "unknown"

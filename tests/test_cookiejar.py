@@ -7,6 +7,7 @@ import calendar
 import pytest
 
 from preflight import cookiejar as jar
+from preflight.clock import parse_http_date
 from preflight.models import CookieFacts, FrameFacts, InputFacts, SetCookieHeader
 from preflight.redact import redact_set_cookie, value_digest
 from tests.factories import snapshot
@@ -126,7 +127,7 @@ def test_a_valued_cookie_dated_in_the_past_expired_on_arrival():
 
 def test_expires_is_measured_against_the_servers_date_as_chromium_does():
     # Given a server whose clock says 2019 and a cookie valid until 2020 by that clock
-    server_date = jar.parse_http_date("Tue, 01 Jan 2019 00:00:00 GMT")
+    server_date = parse_http_date("Tue, 01 Jan 2019 00:00:00 GMT")
     # Then a local clock in 2027 does not expire it (Chromium shifts expiry by the skew)
     assert jar.expiry_on_arrival(attrs("Expires=Wed, 01 Jan 2020 00:00:00 GMT"), 5, SENT_AT, server_date) is None
     assert jar.expiry_on_arrival(attrs("Max-Age=60"), 5, SENT_AT, None) is None

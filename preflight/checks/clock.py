@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass
-from http.cookiejar import http2time
 from typing import Any, Sequence
 
 from ..clock import SkewBounds, SkewEstimate, by_host, estimate, parse_http_date
+from ..cookiejar import parse_set_cookie
 from ..hosts import host_of
 from ..models import CheckResult, PageSnapshot, SetCookieHeader, Severity
 from .base import CheckConfig, FindingList
@@ -96,24 +96,15 @@ def expires_lifetimes(headers: Sequence[SetCookieHeader], official: set[str]) ->
         host = host_of(header.url)
         if host not in official:
             continue
-        attributes = _attributes(header.header)
-        if "max-age" in attributes or "expires" not in attributes:
+        attributes = parse_set_cookie(header.header)  # the browser's own parsing rules
+        if attributes.max_age is not None or attributes.expires is None:
             continue
-        expires = http2time(attributes["expires"])
+        expires = attributes.expires
         date = parse_http_date(header.date)
         if expires is None or date is None or expires <= date:
             continue
         lifetimes.append(CookieLifetime(header.name or header.header.split("=", 1)[0].strip(), host, expires - date))
     return lifetimes
-
-
-def _attributes(set_cookie: str) -> dict[str, str]:
-    """``Set-Cookie`` attributes by lower-case name (the redacted name=value pair skipped)."""
-    attributes = {}
-    for part in set_cookie.split(";")[1:]:
-        name, _, value = part.partition("=")
-        attributes[name.strip().lower()] = value.strip()
-    return attributes
 
 
 def check(snapshot: PageSnapshot, config: CheckConfig) -> CheckResult:
