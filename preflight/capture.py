@@ -23,6 +23,7 @@ from .models import (
     ExistingCookies,
     FormFacts,
     FrameFacts,
+    LOGIN_INPUT_TYPES,
     InputFacts,
     LinkFacts,
     PageSnapshot,
@@ -372,7 +373,8 @@ async def _quiet(awaitable: Awaitable[Any]) -> None:
         pass
 
 
-_LOGIN_FIELD = "input[type=password], input[type=email], input[autocomplete~=username]"
+_LOGIN_FIELD = ", ".join([*(f"input[type={t}]" for t in LOGIN_INPUT_TYPES), "input[autocomplete~=username]"])
+"""CSS for ``FrameFacts.has_login_fields``: the same rule, so capture waits for what checks look for."""
 _HAS_LOGIN_FIELD = f"() => !!document.querySelector({_LOGIN_FIELD!r})"
 
 

@@ -14,7 +14,7 @@ from typing import Iterable, Sequence
 
 from . import clock
 from .hosts import InvalidURL, host_of, is_ip, is_loopback, normalize_host, registrable_domain, tenant_domain
-from .models import CookieFacts, FrameFacts, PageSnapshot, SetCookieHeader
+from .models import CookieFacts, PageSnapshot, SetCookieHeader
 from .redact import is_token_like
 
 MAX_NAME_VALUE_BYTES = 4096
@@ -381,15 +381,6 @@ def portal_paths(snapshot: PageSnapshot) -> dict[str, tuple[str, bool]]:
 # --------------------------------------------------------------------------- third parties
 
 
-_LOGIN_TYPES = frozenset({"password", "email"})
-
-
-def has_login_fields(frame: FrameFacts) -> bool:
-    """A visible password, e-mail or user-name field: where a person would sign in."""
-    return any(i.visible and (i.type in _LOGIN_TYPES or "username" in i.autocomplete.split())
-               for i in frame.inputs)
-
-
 @dataclass(frozen=True)
 class ThirdPartySignIn:
     """A frame or service from another site than the page's that signs people in or uses cookies."""
@@ -419,7 +410,7 @@ def third_party_sign_ins(snapshot: PageSnapshot, identity_hosts: Sequence[str] =
         host = host_of(frame.url)
         if not host or site_of(host) in first_party:
             continue
-        login = has_login_fields(frame) or bool(found.get(host) and found[host].login_fields)
+        login = frame.has_login_fields or bool(found.get(host) and found[host].login_fields)
         if login or host in setters or host in identity_hosts:
             found[host] = ThirdPartySignIn(host, site_of(host), "frame", login, tuple(setters.get(host, ())))
     for host, names in setters.items():
@@ -437,4 +428,4 @@ def needs_third_party_probe(snapshot: PageSnapshot, identity_hosts: Sequence[str
 def login_hosts(snapshot: PageSnapshot, hosts: Iterable[str]) -> frozenset[str]:
     """Which of ``hosts`` show login fields in some frame of the snapshot."""
     wanted = set(hosts)
-    return frozenset(host_of(f.url) for f in snapshot.frames if host_of(f.url) in wanted and has_login_fields(f))
+    return frozenset(host_of(f.url) for f in snapshot.frames if host_of(f.url) in wanted and f.has_login_fields)

@@ -132,6 +132,10 @@ class LinkFacts:
     ``header``/``footer`` inside sectioning content (a card's header) counts as ``main``."""
 
 
+LOGIN_INPUT_TYPES = ("password", "email")
+"""Input types that make a frame a place to sign in (with ``autocomplete=username`` fields)."""
+
+
 @dataclass(frozen=True)
 class FrameFacts:
     """DOM facts of one frame: the main frame is ``frames[0]`` of a snapshot."""
@@ -159,6 +163,12 @@ class FrameFacts:
     lang: str = ""
     error: str | None = None
     """Set when the frame's DOM could not be read (detached, crashed)."""
+
+    @property
+    def has_login_fields(self) -> bool:
+        """A visible password, e-mail or user-name field: where a person would sign in."""
+        return any(i.visible and (i.type in LOGIN_INPUT_TYPES or "username" in i.autocomplete.split())
+                   for i in self.inputs)
 
 
 @dataclass(frozen=True)

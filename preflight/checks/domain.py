@@ -18,7 +18,6 @@ from .base import CheckConfig, FindingList
 
 NAME = "domain"
 _TRUSTED_SUBRESOURCE = (OFFICIAL, SAME_ORGANIZATION)
-_LOGIN_INPUT_TYPES = ("password", "email")
 
 
 def flow_urls(snapshot: PageSnapshot) -> list[tuple[str, str]]:
@@ -61,7 +60,7 @@ def check(snapshot: PageSnapshot, config: CheckConfig) -> CheckResult:
         else:
             _untrusted(found, verdict, f"The {where}", where=where, url=url)
 
-    login_frames = [f for f in snapshot.frames if _has_login_fields(f)]
+    login_frames = [f for f in snapshot.frames if f.has_login_fields]
     for frame in login_frames:
         _form_targets(found, judge, frame, page_https)
         frame_host = host_of(frame.url)
@@ -113,11 +112,6 @@ def _untrusted(found: FindingList, verdict: HostJudgement, subject: str, code: s
     else:
         found.add(code or "not_allowlisted", Severity.FAIL,
                   f"{subject} is on {host}, which is not an official portal host in the allowlist.", **details)
-
-
-def _has_login_fields(frame: FrameFacts) -> bool:
-    return any(i.visible and (i.type in _LOGIN_INPUT_TYPES or "username" in i.autocomplete.split())
-               for i in frame.inputs)
 
 
 def _form_targets(found: FindingList, judge: HostJudge, frame: FrameFacts, page_https: bool) -> None:

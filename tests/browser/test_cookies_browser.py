@@ -28,7 +28,6 @@ from preflight.capture import CaptureOptions, capture
 from preflight.checks import cookies
 from preflight.checks.base import CheckConfig
 from preflight.config import load_allowlist
-from preflight.cookiejar import has_login_fields
 from preflight.hosts import host_of
 
 pytestmark = pytest.mark.browser
@@ -113,9 +112,9 @@ async def test_blocking_third_party_cookies_really_blocks_them_in_chromium(playw
             capture(regular, url, OPTIONS),                                          # a default profile
             capture(regular, url, replace(OPTIONS, block_third_party_cookies=True)))  # the same, blocked
     # A regular profile lets the sign-in frame keep its cookie and draw its form ...
-    assert "idp_session" in jar_names(allowed) and has_login_fields(sign_in_frame(allowed))
+    assert "idp_session" in jar_names(allowed) and sign_in_frame(allowed).has_login_fields
     # ... the DevTools switch takes both away, and first-party cookies stay
-    assert "idp_session" not in jar_names(blocked) and not has_login_fields(sign_in_frame(blocked))
+    assert "idp_session" not in jar_names(blocked) and not sign_in_frame(blocked).has_login_fields
     assert "prov_flow" in jar_names(blocked)
     # SameSite=Lax from another site's frame is refused even where third-party cookies are allowed
     assert "idp_lax" not in jar_names(allowed)
@@ -136,7 +135,7 @@ async def test_login_that_needs_third_party_cookies_is_reported(browser, playwri
 
     required, optional = await asyncio.gather(visit("/third-party-required"), visit("/third-party-optional"))
     # Measured fact: Playwright's fresh contexts block third-party cookies already, as Incognito does
-    assert "idp_session" not in jar_names(required) and not has_login_fields(sign_in_frame(required))
+    assert "idp_session" not in jar_names(required) and not sign_in_frame(required).has_login_fields
     result = cookies.check(required, EXAMPLE)
     codes = {f.code for f in result.findings}
     assert {"cookies.third_party_frame", "cookies.third_party_required", "cookies.samesite_unset"} <= codes
