@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from ..config import Allowlist
 from ..models import CheckResult, Finding, PageSnapshot, Severity
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..vocabulary import Vocabulary
 
 
 @dataclass(frozen=True)
@@ -40,3 +44,18 @@ class FindingList:
 
     def result(self, data: Mapping[str, Any] | None = None) -> CheckResult:
         return CheckResult(self.check, tuple(self.items), data)
+
+
+SETTING_VOCABULARY = "portal.vocabulary"
+"""Check setting: path of a vocabulary override file (``[portal] vocabulary`` in preflight.toml)."""
+
+
+def vocabulary(config: CheckConfig) -> "Vocabulary":
+    """The vocabulary for this run: packaged, plus ``[portal] vocabulary`` from preflight.toml.
+
+    One resolution for every check, so they all read the same words (and share one cache entry).
+    """
+    from ..vocabulary import load_vocabulary
+
+    override = config.setting(SETTING_VOCABULARY, None)
+    return load_vocabulary(str(Path(override).resolve()) if override else None)

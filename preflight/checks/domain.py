@@ -13,8 +13,7 @@ from ..hosts import host_of, is_loopback
 from ..loginform import recovery_links
 from ..lookalike import INVALID, LOOKALIKE, OFFICIAL, SAME_ORGANIZATION, HostJudge, HostJudgement
 from ..models import CheckResult, FrameFacts, PageSnapshot, Severity
-from ..vocabulary import load_vocabulary
-from .base import CheckConfig, FindingList
+from .base import CheckConfig, FindingList, vocabulary
 
 NAME = "domain"
 _TRUSTED_SUBRESOURCE = (OFFICIAL, SAME_ORGANIZATION)
@@ -139,7 +138,7 @@ def _recovery_links(found: FindingList, judge: HostJudge, snapshot: PageSnapshot
                     config: CheckConfig) -> None:
     """"Forgot user ID / password", "Register", "Unlock" must stay on the payer's official hosts:
     a recovery path on another site is where phishers ask for the details they lack."""
-    vocab = load_vocabulary(config.setting("portal.vocabulary", None))
+    vocab = vocabulary(config)
     seen: set[str] = set()
     for frame in frames:
         for link in recovery_links(frame, snapshot.final_url or frame.url, vocab):

@@ -33,11 +33,10 @@ from ..hosts import host_of, registrable_domain
 from ..loginform import LoginForm, find_login_form
 from ..models import CheckResult, PageSnapshot, Severity
 from ..roles import UNKNOWN, RoleVerdict, classify_role
-from ..vocabulary import Vocabulary, load_vocabulary
-from .base import CheckConfig, FindingList
+from ..vocabulary import Vocabulary
+from .base import CheckConfig, FindingList, vocabulary
 
 NAME = "portal"
-SETTING_VOCABULARY = "portal.vocabulary"
 """Check setting: path of a vocabulary override file (lists extend, numbers replace)."""
 
 _KIND_WORDS = {
@@ -50,7 +49,7 @@ _USERNAME_WORDS = {"username": "a user name or ID", "member-id": "a member ID", 
 
 
 def check(snapshot: PageSnapshot, config: CheckConfig) -> CheckResult:
-    vocab = _vocabulary(config)
+    vocab = vocabulary(config)
     login = find_login_form(snapshot, vocab)
     verdict = classify_role(snapshot, login, vocab)
     found = FindingList(NAME)
@@ -79,11 +78,6 @@ def portal_section(login: LoginForm, verdict: RoleVerdict) -> dict[str, Any]:
         "login_reasons": list(login.reasons),
         "not_login_forms": list(login.rejected),
     }
-
-
-def _vocabulary(config: CheckConfig) -> Vocabulary:
-    path = config.setting(SETTING_VOCABULARY, None)
-    return load_vocabulary(str(path) if path else None)
 
 
 def _login_findings(found: FindingList, snapshot: PageSnapshot, login: LoginForm, config: CheckConfig,

@@ -9,6 +9,7 @@ import pytest
 
 from preflight.checks import CHECKS, CheckConfig
 from preflight.checks import portal
+from preflight.checks.base import SETTING_VOCABULARY
 from preflight.models import PageSnapshot, Severity
 
 from ..factories import default_allowlist
@@ -144,7 +145,7 @@ def test_a_vocabulary_override_from_the_settings(tmp_path):
     extra.write_text('[role.provider]\nstrong = ["prestadores"]\n[health]\nstrong = ["obra social"]\n')
     snapshot = login_page("Prestadores", title="Obra social Acme | Prestadores", text="Prestadores de la obra social")
     assert portal.check(snapshot, CONFIG).data["role"] == "unknown"
-    config = CheckConfig(allowlist=default_allowlist(), settings={portal.SETTING_VOCABULARY: str(extra)})
+    config = CheckConfig(allowlist=default_allowlist(), settings={SETTING_VOCABULARY: str(extra)})
     assert portal.check(snapshot, config).data["role"] == "provider"
 
 
