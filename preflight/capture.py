@@ -235,7 +235,9 @@ async def capture(browser: "Browser", url: str, options: CaptureOptions = Captur
         captured_at = time.time()
         timings["response_s"] = round(time.monotonic() - started, 3)
         if options.clock_probe is not None:
-            chain = [hop.url for hop in await _redirect_chain(response)]  # redacted: no tokens leave
+            # The chain's URLs need no round trip (their headers are read later, bounded);
+            # redacted, so no token leaves for the probe's hosts.
+            chain = [redact_url(r.url) for r in _chain_requests(response)]
             clock_task = asyncio.ensure_future(options.clock_probe(page.url, *chain))
         load_complete = await _settle(page, deadline, options.settle_s, main_failed)
         if main_failed.done():
@@ -427,16 +429,21 @@ async def _any_frame(page: "Page", script: str) -> bool:
     return False
 
 
-async def _redirect_chain(response: "Response | None") -> tuple[RedirectHop, ...]:
+def _chain_requests(response: "Response | None") -> list[Any]:
+    """The main navigation's requests, first request first (at most 50 hops)."""
     if response is None:
-        return ()
+        return []
     requests = []
     request = response.request
     while request is not None and len(requests) < 50:
         requests.append(request)
         request = request.redirected_from
+    return requests[::-1]
+
+
+async def _redirect_chain(response: "Response | None") -> tuple[RedirectHop, ...]:
     hops: list[RedirectHop] = []
-    for req in reversed(requests):
+    for req in _chain_requests(response):
         try:
             resp = await req.response()
         except Exception:  # noqa: BLE001
