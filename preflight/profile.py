@@ -21,6 +21,7 @@ context that blocks third-party cookies in Chromium 156, so a visit with them al
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import shutil
@@ -308,7 +309,10 @@ async def read_profile(playwright: "Playwright", launch: "LaunchOptions", locati
         context = await _launch_persistent(playwright, launch, copy, timeout_s,
                                            extra_args=(f"--profile-directory={location.profile}",))
         try:
-            cookies = await context.cookies()
+            cookies = await asyncio.wait_for(context.cookies(), timeout=timeout_s)
+        except asyncio.TimeoutError:
+            raise ProfileError(f"reading the cookies of {location.given} took longer than {timeout_s:g} s",
+                               "close the browser that uses this profile, or copy the profile first") from None
         finally:
             await _close_quietly(context)
     state = {"cookies": [dict(c) for c in cookies], "origins": []}
@@ -342,10 +346,10 @@ async def _launch_persistent(playwright: "Playwright", launch: "LaunchOptions", 
                            "a profile from a newer browser version may need that browser (--browser-channel)") from None
 
 
-async def _close_quietly(context: "BrowserContext") -> None:
+async def _close_quietly(context: "BrowserContext", timeout_s: float = 5.0) -> None:
     try:
-        await context.close()
-    except Exception:  # noqa: BLE001 - the browser may already be gone
+        await asyncio.wait_for(context.close(), timeout=timeout_s)
+    except Exception:  # noqa: BLE001 - the browser may already be gone, or hung (killed with the run)
         pass
 
 
