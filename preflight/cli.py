@@ -11,7 +11,7 @@ import click
 
 from . import __version__
 from .errors import OutputError, PreflightError, UsageError
-from .hosts import InvalidURL, parse_url
+from .hosts import InvalidURL, as_browser_url, parse_url
 from .redact import redact_text, redact_url
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_COULD_NOT_RUN = 0, 1, 2, 3
@@ -30,10 +30,8 @@ def validate_target(text: str) -> str:
         raise UsageError("empty URL", "give a URL such as https://cignaforhcp.cigna.com/")
     if len(raw) > 8192:
         raise UsageError("URL longer than 8192 characters", "check what was pasted")
-    has_scheme = ":" in raw.split("/", 1)[0] and not raw.split(":", 1)[1][:1].isdigit()
-    candidate = raw if has_scheme or raw.startswith("//") else f"https://{raw}"
     try:
-        parsed = parse_url(candidate)
+        parsed = parse_url(as_browser_url(raw))
     except InvalidURL:
         raise UsageError(f"not a valid URL: {redact_url(raw)!r}",
                          "give a full URL such as https://cignaforhcp.cigna.com/") from None

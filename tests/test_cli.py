@@ -114,3 +114,12 @@ def test_vet_exit_codes_and_json(tmp_path):
 def test_vet_usage_errors():
     assert "no URL given" in assert_one_line_error(preflight("vet"))
     assert "cannot read" in assert_one_line_error(preflight("vet", "@/nonexistent/urls.txt"))
+
+
+def test_schemeless_targets_are_read_as_the_address_bar_reads_them():
+    assert validate_target("cigna.com:443/login") == "https://cigna.com/login"
+    assert validate_target("//my.cigna.com/") == "https://my.cigna.com/"
+    with pytest.raises(UsageError, match="credentials"):
+        validate_target("user:pw@cigna.com/login")
+    with pytest.raises(UsageError, match="unsupported scheme"):
+        validate_target("javascript:alert(1)")
