@@ -10,12 +10,15 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 from . import clock
 from .hosts import InvalidURL, host_of, is_ip, is_loopback, normalize_host, registrable_domain, tenant_domain
 from .models import CookieFacts, PageSnapshot, SetCookieHeader
 from .redact import is_token_like
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .config import Allowlist
 
 MAX_NAME_VALUE_BYTES = 4096
 """Chromium and RFC 6265bis §5.6: a cookie whose name plus value is longer is ignored."""
@@ -417,6 +420,16 @@ def third_party_sign_ins(snapshot: PageSnapshot, identity_hosts: Sequence[str] =
         if host not in found:
             found[host] = ThirdPartySignIn(host, site_of(host), "service", False, tuple(names))
     return tuple(found.values())
+
+
+def identity_hosts(snapshot: PageSnapshot, allowlist: "Allowlist") -> tuple[str, ...]:
+    """Sign-in services the allowlist names for the portals this visit went through."""
+    hosts: list[str] = []
+    for host in portal_paths(snapshot):
+        entry = allowlist.lookup(host)
+        if entry is not None:
+            hosts.extend(entry.portal.identity_hosts)
+    return tuple(hosts)
 
 
 def needs_third_party_probe(snapshot: PageSnapshot, identity_hosts: Sequence[str] = ()) -> bool:

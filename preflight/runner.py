@@ -221,10 +221,10 @@ async def _existing_state(settings: RunSettings, playwright: object,
 async def _with_third_party_probe(snapshot: PageSnapshot, target: str, state: _BrowserHolder,
                                   options: CaptureOptions, config: CheckConfig) -> PageSnapshot:
     """When the visit met a sign-in frame from another site that uses cookies, visit twice more."""
-    from .cookiejar import needs_third_party_probe
+    from .cookiejar import identity_hosts, needs_third_party_probe
 
-    identity = [host for portal in config.allowlist.portals for host in portal.identity_hosts]
-    if not needs_third_party_probe(snapshot, identity):
+    # The same identity hosts the cookie check will judge: no visits whose result it would drop.
+    if not needs_third_party_probe(snapshot, identity_hosts(snapshot, config.allowlist)):
         return snapshot
     browser = await state.get()
     probe = await third_party_probe(state.playwright, state.options, browser, target, options)

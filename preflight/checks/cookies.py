@@ -176,7 +176,7 @@ def _shared_across_portals(found: FindingList, own: Sequence[CookieFacts], confi
 
 
 def _third_party(found: FindingList, snapshot: PageSnapshot, config: CheckConfig) -> dict[str, Any]:
-    identity = _identity_hosts(snapshot, config)
+    identity = jar.identity_hosts(snapshot, config.allowlist)
     sign_ins = jar.third_party_sign_ins(snapshot, identity)
     frames = [s for s in sign_ins if s.kind == "frame"]
     probe = snapshot.third_party_probe
@@ -223,15 +223,6 @@ def _third_party(found: FindingList, snapshot: PageSnapshot, config: CheckConfig
                   f"Neither visit showed login fields in the frame from {', '.join(hosts)}; "
                   "whether it needs third-party cookies could not be told.", **evidence)
     return data
-
-
-def _identity_hosts(snapshot: PageSnapshot, config: CheckConfig) -> tuple[str, ...]:
-    hosts: list[str] = []
-    for host in jar.portal_paths(snapshot):
-        entry = config.allowlist.lookup(host)
-        if entry is not None:
-            hosts.extend(entry.portal.identity_hosts)
-    return tuple(hosts)
 
 
 def _third_party_cookie_names(snapshot: PageSnapshot, hosts: Sequence[str]) -> list[str]:
