@@ -13,9 +13,7 @@ therefore carry a key that is not on the list (the default here); one made with
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import hashlib
 import ipaddress
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -126,11 +124,11 @@ def untrusted_cert(directory: Path, hosts: Iterable[str]) -> CertPair:
 
 
 def spki_sha256_base64(cert_pem_path: Path | str) -> str:
-    """Base64 SHA-256 of the DER SubjectPublicKeyInfo: Chromium's SPKI-list pin format."""
-    cert = x509.load_pem_x509_certificate(Path(cert_pem_path).read_bytes())
-    spki = cert.public_key().public_bytes(
-        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
-    return base64.b64encode(hashlib.sha256(spki).digest()).decode("ascii")
+    """Base64 SHA-256 of the DER SubjectPublicKeyInfo: Chromium's SPKI-list pin format (the same
+    computation ``--trust-cert`` uses, so the pin printed is the pin applied)."""
+    from ..browser import spki_hash
+
+    return spki_hash(cert_pem_path)
 
 
 def _load_key(path: Path) -> ec.EllipticCurvePrivateKey:
