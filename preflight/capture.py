@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Awaitable, Callable, Mapping
 
 from . import guard as guard_mod
+from .cookiejar import facts_from_playwright
 from .hosts import host_of
 from .models import (
     ButtonFacts,
     ClockSample,
-    CookieFacts,
     ExistingCookies,
     FormFacts,
     FrameFacts,
@@ -255,7 +255,7 @@ async def capture(browser: "Browser", url: str, options: CaptureOptions = Captur
             _bounded(_tls(response), read_until, None), _bounded(_frames(page, read_until), read_until, ()),
             _bounded(_probe_cookies(page), read_until, None), _bounded(context.cookies(), read_until, []),
             _bounded(_screenshot(page, options.screenshot_dir, url, read_until), read_until, None))
-        jar = tuple(_cookie_facts(c) for c in raw_jar)
+        jar = tuple(facts_from_playwright(c) for c in raw_jar)
         if recorder.pending:
             await asyncio.wait(set(recorder.pending), timeout=max(0.1, min(2.0, deadline - time.monotonic())))
         clock_samples: tuple[ClockSample, ...] = ()
@@ -552,15 +552,6 @@ async def _probe_cookies(page: "Page") -> bool | None:
         return await asyncio.wait_for(page.evaluate(_COOKIE_PROBE), timeout=3)
     except Exception:  # noqa: BLE001
         return None
-
-
-def _cookie_facts(cookie: Mapping[str, Any]) -> CookieFacts:
-    value = str(cookie.get("value", ""))
-    name = str(cookie.get("name", ""))
-    return CookieFacts(name=name, domain=str(cookie.get("domain", "")), path=str(cookie.get("path", "/")),
-                       expires=float(cookie.get("expires", -1)), size=len(name) + len(value),
-                       value_sha256=value_digest(value), secure=bool(cookie.get("secure")),
-                       http_only=bool(cookie.get("httpOnly")), same_site=str(cookie.get("sameSite", "Lax")))
 
 
 async def _screenshot(page: "Page", directory: Path | None, url: str, deadline: float) -> str | None:

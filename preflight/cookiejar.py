@@ -10,12 +10,12 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import Any, Iterable, Mapping, Sequence, TYPE_CHECKING
 
 from . import clock
 from .hosts import InvalidURL, host_of, is_ip, is_loopback, normalize_host, registrable_domain, tenant_domain
 from .models import CookieFacts, PageSnapshot, SetCookieHeader
-from .redact import is_token_like
+from .redact import is_token_like, value_digest
 
 if TYPE_CHECKING:  # pragma: no cover
     from .config import Allowlist
@@ -72,7 +72,20 @@ class SetCookieAttributes:
     partitioned: bool = False
 
 
-_SAME_SITE = {"strict": "Strict", "lax": "Lax", "none": "None"}
+SAME_SITE = {"strict": "Strict", "lax": "Lax", "none": "None"}
+"""SameSite values by lower-case spelling, as browsers and Playwright write them."""
+
+
+def facts_from_playwright(cookie: Mapping[str, Any]) -> CookieFacts:
+    """A Playwright cookie (``context.cookies()`` or a storage state entry) as ``CookieFacts``:
+    the value kept only as its length and a short hash."""
+    name, value = str(cookie.get("name", "")), str(cookie.get("value", ""))
+    expires = cookie.get("expires", -1)
+    return CookieFacts(name=name, domain=str(cookie.get("domain", "")), path=str(cookie.get("path", "/")),
+                       expires=float(expires) if isinstance(expires, (int, float)) else -1.0,
+                       size=len(name) + len(value), value_sha256=value_digest(value),
+                       secure=bool(cookie.get("secure")), http_only=bool(cookie.get("httpOnly")),
+                       same_site=SAME_SITE.get(str(cookie.get("sameSite", "Lax")).lower(), "Lax"))
 
 
 def parse_set_cookie(header: str) -> SetCookieAttributes:
@@ -93,7 +106,7 @@ def parse_set_cookie(header: str) -> SetCookieAttributes:
         elif key in ("secure", "httponly", "partitioned"):
             found[{"httponly": "http_only"}.get(key, key)] = True
         elif key == "samesite":
-            found["same_site"] = _SAME_SITE.get(value.lower())
+            found["same_site"] = SAME_SITE.get(value.lower())
     return SetCookieAttributes(**found)  # type: ignore[arg-type]
 
 

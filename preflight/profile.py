@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, AsyncIterator, Mapping
 
+from . import cookiejar as jar
 from .errors import UsageError
 from .models import CookieFacts, ExistingCookies
 from .redact import value_digest
@@ -49,7 +50,6 @@ COOKIE_DB_NAMES = ("Network/Cookies", "Cookies")
 _COPIED = ("Preferences", "Secure Preferences", "Network/Cookies", "Network/Cookies-journal", "Cookies",
            "Cookies-journal")
 _SAME_SITE_COLUMN = {-1: "Lax", 0: "None", 1: "Lax", 2: "Strict"}
-_SAME_SITE_STATE = {"strict": "Strict", "lax": "Lax", "none": "None"}
 # Saved passwords and autofill off in every profile preflight opens; they are not copied either.
 _QUIET_PREFERENCES: dict[str, Any] = {
     "credentials_enable_service": False,
@@ -104,7 +104,7 @@ def loadable_state(state: Mapping[str, Any], now: float | None = None) -> dict[s
     cookies = []
     for cookie in state.get("cookies", ()):
         full = {"path": "/", "expires": -1, "httpOnly": False, "secure": False, "sameSite": "Lax", **cookie}
-        full["sameSite"] = _SAME_SITE_STATE.get(str(full["sameSite"]).lower(), "Lax")
+        full["sameSite"] = jar.SAME_SITE.get(str(full["sameSite"]).lower(), "Lax")
         expires = full["expires"] if isinstance(full["expires"], (int, float)) else -1
         if not full["domain"] or (0 <= expires <= now) or (full["sameSite"] == "None" and not full["secure"]):
             continue
@@ -121,18 +121,8 @@ def storage_state_cookies(state: Mapping[str, Any], location: str = "", source: 
                           read_at: float | None = None) -> ExistingCookies:
     """``CookieFacts`` for every cookie of a storage state (expired ones included)."""
     return ExistingCookies(source=source, location=location,
-                           cookies=tuple(_state_cookie_facts(c) for c in state.get("cookies", ())),
+                           cookies=tuple(jar.facts_from_playwright(c) for c in state.get("cookies", ())),
                            read_at=time.time() if read_at is None else read_at)
-
-
-def _state_cookie_facts(cookie: Mapping[str, Any]) -> CookieFacts:
-    name, value = str(cookie.get("name", "")), str(cookie.get("value", ""))
-    expires = cookie.get("expires", -1)
-    return CookieFacts(name=name, domain=str(cookie.get("domain", "")), path=str(cookie.get("path", "/")),
-                       expires=float(expires) if isinstance(expires, (int, float)) else -1.0,
-                       size=len(name) + len(value), value_sha256=value_digest(value),
-                       secure=bool(cookie.get("secure")), http_only=bool(cookie.get("httpOnly")),
-                       same_site=_SAME_SITE_STATE.get(str(cookie.get("sameSite", "Lax")).lower(), "Lax"))
 
 
 # --------------------------------------------------------------------------- profile folders
@@ -316,7 +306,7 @@ async def read_profile(playwright: "Playwright", launch: "LaunchOptions", locati
         finally:
             await _close_quietly(context)
     state = {"cookies": [dict(c) for c in cookies], "origins": []}
-    live = {(c["name"], c["domain"], c["path"]): _state_cookie_facts(c) for c in cookies}
+    live = {(c["name"], c["domain"], c["path"]): jar.facts_from_playwright(c) for c in cookies}
     facts: list[CookieFacts] = list(live.values())
     undecryptable = 0
     for row in rows:
