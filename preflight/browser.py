@@ -1,7 +1,8 @@
 """Find and launch a Chromium; turn ``--resolve``/``--connect-to``/``--trust-cert`` into flags.
 
-Only this module, ``guard`` and ``capture`` import Playwright, and they do it lazily so that
-``preflight --version`` stays fast.
+Playwright is imported only by the browser-driving layer (this module, ``guard``, ``capture``,
+and the orchestration in ``runner``, ``profile`` and ``doctor``), always lazily, so that
+``preflight --version`` and ``preflight vet`` never load it. Checks and reporters never do.
 """
 
 from __future__ import annotations
