@@ -250,9 +250,7 @@ class RejectedCookie:
 
 def top_level_sites(snapshot: PageSnapshot) -> frozenset[str]:
     """Sites the main frame showed during the visit (redirect hops, final page, later navigations)."""
-    urls = [hop.url for hop in snapshot.redirects] + [snapshot.final_url, snapshot.requested_url]
-    urls += list(snapshot.navigations)
-    return frozenset(site_of(h) for h in (host_of(u) for u in urls) if h)
+    return frozenset(site_of(h) for h in (host_of(u) for u in (*snapshot.page_urls, snapshot.requested_url)) if h)
 
 
 def expiry_on_arrival(attributes: SetCookieAttributes, value_length: int, received_at: float,
@@ -384,13 +382,10 @@ def cookie_header_bytes(cookies: Iterable[CookieFacts], host: str, path: str = "
 def portal_paths(snapshot: PageSnapshot) -> dict[str, tuple[str, bool]]:
     """Each main-frame host of the visit -> (path last visited there, over HTTPS?)."""
     paths: dict[str, tuple[str, bool]] = {}
-    urls = [hop.url for hop in snapshot.redirects] + [snapshot.final_url] + list(snapshot.navigations)
-    for url in urls:
+    for url in snapshot.page_urls:
         host = host_of(url)
         if host:
             paths[host] = (_url_path(url), url.lower().startswith("https:"))
-    if not paths and host_of(snapshot.requested_url):
-        paths[host_of(snapshot.requested_url)] = (_url_path(snapshot.requested_url), True)
     return paths
 
 

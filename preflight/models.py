@@ -274,6 +274,14 @@ class PageSnapshot:
     saw a sign-in frame from another site that uses cookies)."""
 
     @property
+    def page_urls(self) -> tuple[str, ...]:
+        """Every URL the main frame showed, in order, once each: redirect hops, the final page,
+        later script navigations; the requested URL when the visit never got an answer."""
+        urls = [hop.url for hop in self.redirects] + [self.final_url, *self.navigations]
+        unique = tuple(dict.fromkeys(u for u in urls if u))
+        return unique or ((self.requested_url,) if self.requested_url else ())
+
+    @property
     def main_frame(self) -> FrameFacts:
         return self.frames[0] if self.frames else FrameFacts(url=self.final_url)
 

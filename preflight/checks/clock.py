@@ -181,8 +181,7 @@ def _median_others(odd: SkewEstimate, estimates: Sequence[SkewEstimate]) -> floa
 
 
 def _page_hosts(snapshot: PageSnapshot) -> set[str]:
-    urls = [hop.url for hop in snapshot.redirects] + [snapshot.final_url, *snapshot.navigations]
-    return {host for host in (host_of(url) for url in urls if url) if host}
+    return {host for host in (host_of(url) for url in snapshot.page_urls) if host}
 
 
 def _direction(skew: float) -> str:

@@ -20,22 +20,12 @@ _TRUSTED_SUBRESOURCE = (OFFICIAL, SAME_ORGANIZATION)
 
 
 def flow_urls(snapshot: PageSnapshot) -> list[tuple[str, str]]:
-    """``(url, where)`` for every page-level URL of the visit, in order, without repeats."""
-    seen: set[str] = set()
-    urls: list[tuple[str, str]] = []
-    hops = snapshot.redirects
-    for index, hop in enumerate(hops):
-        where = "final page" if index == len(hops) - 1 else f"redirect hop {index + 1}"
-        urls.append((hop.url, where))
-    urls.append((snapshot.final_url, "final page"))
-    for url in snapshot.navigations:
-        urls.append((url, "script navigation"))
-    unique = []
-    for url, where in urls:
-        if url and url not in seen:
-            seen.add(url)
-            unique.append((url, where))
-    return unique
+    """``(url, where)`` for every page-level URL of the visit (``PageSnapshot.page_urls``)."""
+    hops = [hop.url for hop in snapshot.redirects[:-1]]
+    navigations = set(snapshot.navigations) - {snapshot.final_url, *hops}
+    return [(url, f"redirect hop {hops.index(url) + 1}" if url in hops
+             else "script navigation" if url in navigations else "final page")
+            for url in snapshot.page_urls]
 
 
 def check(snapshot: PageSnapshot, config: CheckConfig) -> CheckResult:
