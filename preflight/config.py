@@ -118,19 +118,33 @@ def _find_file(explicit: str | os.PathLike[str] | None, env_var: str, name: str,
     return None
 
 
-def _read_toml_text(path: Path, what: str, hint: str) -> str:
-    """The file's text, or a ``ConfigError`` that says why not (exit 2)."""
+def read_toml_text(path: Path, what: str, hint: str, error: type[ConfigError] = ConfigError) -> str:
+    """The file's text, or an ``error`` (a ``ConfigError``: exit 2) that says why not."""
     try:
         raw = path.read_bytes()
     except IsADirectoryError:
-        raise ConfigError(f"{path}: is a directory, not a file", hint) from None
+        raise error(f"{path}: is a directory, not a file", hint) from None
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read {what} ({exc.strerror or exc})",
-                          "check the path and its permissions") from None
+        raise error(f"{path}: cannot read {what} ({exc.strerror or exc})", "check the path and its permissions") from None
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise ConfigError(f"{path}: not a UTF-8 text file", f"the {what} file is TOML text") from None
+        raise error(f"{path}: not a UTF-8 text file", f"the {what} file is TOML text") from None
+
+
+def loads_toml(text: str, source: str, error: type[ConfigError] = ConfigError) -> dict[str, Any]:
+    """Parsed TOML, or an ``error`` naming the source and line."""
+    if "\x00" in text:
+        raise error(f"{source}: not a text file", "a TOML text file is expected")
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise error(f"{source}: invalid TOML: {exc}", "fix the syntax at that line") from None
+
+
+def read_toml(path: Path, what: str, hint: str, error: type[ConfigError] = ConfigError) -> dict[str, Any]:
+    """Every TOML file preflight reads (allowlist, settings, vocabulary, mock routes) comes through here."""
+    return loads_toml(read_toml_text(path, what, hint, error), str(path), error)
 
 
 def find_allowlist(explicit: str | os.PathLike[str] | None, cwd: Path | None = None) -> Path | None:
@@ -145,17 +159,12 @@ def load_allowlist(explicit: str | os.PathLike[str] | None = None) -> Allowlist:
     path = find_allowlist(explicit)
     if path is None:
         return parse_allowlist(packaged_default_text(), "<packaged default>")
-    return parse_allowlist(_read_toml_text(path, "allowlist", "pass the path of an allowlist.toml"), str(path))
+    return parse_allowlist(read_toml_text(path, "allowlist", "pass the path of an allowlist.toml"), str(path))
 
 
 def parse_allowlist(text: str, source: str = "<memory>") -> Allowlist:
     hint = "see the allowlist section of README.md"
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{source}: invalid TOML: {exc}", "fix the syntax at that line") from None
-    if "\x00" in text:
-        raise ConfigError(f"{source}: not a text file", "an allowlist is a TOML text file")
+    data = loads_toml(text, source)
     unknown = set(data) - _TOP_KEYS
     if unknown:
         key = sorted(unknown)[0]
@@ -295,18 +304,13 @@ def load_settings(explicit: str | os.PathLike[str] | None = None) -> dict[str, A
     path = find_settings(explicit)
     if path is None:
         return {}
-    return parse_settings(_read_toml_text(path, "settings", "pass the path of a preflight.toml"), str(path),
+    return parse_settings(read_toml_text(path, "settings", "pass the path of a preflight.toml"), str(path),
                           base=path.parent)
 
 
 def parse_settings(text: str, source: str = "<memory>", base: Path | None = None) -> dict[str, Any]:
     hint = "see the preflight.toml section of README.md"
-    if "\x00" in text:
-        raise ConfigError(f"{source}: not a text file", "preflight.toml is a TOML text file")
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{source}: invalid TOML: {exc}", "fix the syntax at that line") from None
+    data = loads_toml(text, source)
     settings: dict[str, Any] = {}
     for table, values in data.items():
         if table not in SETTINGS_KEYS:

@@ -22,6 +22,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
+from .config import read_toml
 from .errors import ConfigError
 
 ROLE_NAMES = ("provider", "member", "employer", "broker")
@@ -294,15 +295,7 @@ def load_vocabulary(path: str | os.PathLike[str] | None = None) -> Vocabulary:
 
 
 def _read_override(path: Path) -> dict[str, Any]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read vocabulary ({getattr(exc, 'strerror', None) or exc})",
-                          "pass the path of a UTF-8 TOML file") from None
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: invalid TOML: {exc}", "fix the syntax at that line") from None
+    return read_toml(path, "vocabulary", "pass the path of a UTF-8 TOML file")
 
 
 def _merge(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:

@@ -20,7 +20,6 @@ import collections.abc
 import dataclasses
 import difflib
 import math
-import tomllib
 import types
 import typing
 from collections.abc import Mapping
@@ -28,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..config import read_toml
 from ..errors import ConfigError
 
 ROUTES_FILE = "_routes.toml"
@@ -114,10 +114,7 @@ def load_routes(path: Path) -> HostRoutes:
     """Read and validate one ``_routes.toml``; a missing file means no scenarios."""
     if not path.is_file():
         return HostRoutes()
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise RoutesError(f"{path}: invalid TOML: {exc}", "fix the syntax at that line") from None
+    data = read_toml(path, "routes", "a host's scenarios live in <host>/_routes.toml", RoutesError)
     _reject_unknown(data, {"host", "route"}, f"{path}", "top-level")
     host_table = data.get("host", {})
     if not isinstance(host_table, dict):
