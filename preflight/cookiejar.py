@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence, TYPE_CHECKING
 
 from . import clock
-from .hosts import InvalidURL, host_of, is_ip, is_loopback, normalize_host, registrable_domain, tenant_domain
+from .hosts import (InvalidURL, host_of, is_ip, is_loopback, normalize_host, registrable_domain, tenant_domain,
+                    url_path)
 from .models import CookieFacts, PageSnapshot, SetCookieHeader
 from .redact import is_token_like, value_digest
 
@@ -205,14 +206,6 @@ def jar_domain(request_host: str, attributes: SetCookieAttributes) -> str:
     return "." + normalize_host(attributes.domain)
 
 
-def _url_path(url: str) -> str:
-    after_scheme = url.split("://", 1)[-1]
-    slash = after_scheme.find("/")
-    if slash < 0:
-        return "/"
-    return re.split(r"[?#]", after_scheme[slash:], maxsplit=1)[0] or "/"
-
-
 def is_session_like(name: str) -> bool:
     """A cookie whose name says it carries a session or credential (``JSESSIONID``, ``SMSESSION``, ``auth``).
 
@@ -349,7 +342,7 @@ def _note(reason: str, attributes: SetCookieAttributes) -> str:
 
 def _key(header: SetCookieHeader, attributes: SetCookieAttributes) -> tuple[str, str, str]:
     host = host_of(header.url)
-    return header.name, jar_domain(host, attributes), attributes.path or default_path(_url_path(header.url))
+    return header.name, jar_domain(host, attributes), attributes.path or default_path(url_path(header.url))
 
 
 def _cross_site_reason(attributes: SetCookieAttributes, cross_site: bool) -> str | None:
@@ -385,7 +378,7 @@ def portal_paths(snapshot: PageSnapshot) -> dict[str, tuple[str, bool]]:
     for url in snapshot.page_urls:
         host = host_of(url)
         if host:
-            paths[host] = (_url_path(url), url.lower().startswith("https:"))
+            paths[host] = (url_path(url), url.lower().startswith("https:"))
     return paths
 
 

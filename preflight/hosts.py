@@ -40,9 +40,11 @@ class ParsedURL:
     """Lower-case ASCII (punycode) host, no trailing dot; IPv6 without brackets."""
     port: int | None
     has_credentials: bool
+    path: str = "/"
+    """The path as the browser serialises it (no query, no fragment)."""
 
 
-_URL_PARTS = ("href", "protocol", "hostname", "port")
+_URL_PARTS = ("href", "protocol", "hostname", "port", "pathname")
 _SPECIAL_PROTOCOLS = frozenset({"http:", "https:", "ws:", "wss:", "ftp:", "file:"})
 
 
@@ -64,7 +66,7 @@ def parse_url(text: str) -> ParsedURL:
     port = int(url["port"]) if url["port"] else None
     return ParsedURL(
         href=href, scheme=protocol.rstrip(":"), host=host, port=port,
-        has_credentials=_has_userinfo(href, len(protocol)),
+        has_credentials=_has_userinfo(href, len(protocol)), path=url["pathname"] or "/",
     )
 
 
@@ -227,6 +229,14 @@ def host_to_unicode(host: str) -> str:
     if "xn--" not in host:
         return host
     return ".".join(label_to_unicode(label) for label in host.split("."))
+
+
+def url_path(url: str) -> str:
+    """Path of a URL the browser produced; ``/`` when it has none or cannot be parsed."""
+    try:
+        return parse_url(url).path
+    except InvalidURL:
+        return "/"
 
 
 def host_of(url: str) -> str:

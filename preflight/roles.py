@@ -22,7 +22,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
-from .hosts import host_of
+from .hosts import host_of, url_path
 from .loginform import LoginForm
 from .models import FrameFacts, PageSnapshot
 from .vocabulary import ROLE_NAMES, Hit, Lexicon, UrlWords, Vocabulary, normalize, url_tokens
@@ -274,7 +274,7 @@ def _redirect_sentences(text: str, vocab: Vocabulary) -> list[tuple[int, int]]:
 
 def _url(urls: UrlWords, url: str, weight: float) -> list[Clue]:
     host = host_of(url) if url.startswith(("http:", "https:")) else ""
-    path = url.split("://", 1)[-1].partition("/")[2].split("?")[0].split("#")[0]
+    path = url_path(url).lstrip("/")
     seen: set[tuple[str, str]] = set()
     clues: list[Clue] = []
     for _token, pattern, label, is_host in urls.hits(url_tokens(url)):
