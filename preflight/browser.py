@@ -40,6 +40,7 @@ LAUNCH_FLAGS = (
     "--metrics-recording-only",
     "--password-store=basic",
     "--disable-quic",
+    "--dns-prefetch-disable",  # a <link rel=dns-prefetch> to SECRET.example would leak through DNS
     # No --disable-features here: Chromium keeps only the last one, and Playwright's own list
     # carries interception fixes (and already turns off OptimizationHints, MediaRouter ...).
 )

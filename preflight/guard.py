@@ -11,8 +11,9 @@ Three layers, because each alone has holes:
    Values of password fields and pre-filled inputs are registered with the guard (never
    reported) so that the network layer can spot them in a URL.
 3. **At the network** (a context route): every request whose method is not GET or HEAD is
-   aborted, and so is any request whose URL carries a registered field value (a GET form, a
-   ``location`` assignment, an image beacon). WebSockets are closed before they connect.
+   aborted, and so is any request whose URL or headers carry a registered field value (a GET
+   form, a ``location`` assignment, an image beacon, a value stashed in a cookie or a custom
+   header). WebSockets are closed before they connect.
 
 Every stopped attempt becomes a ``BlockedRequest`` (method, redacted URL, reason, layer).
 """
@@ -137,6 +138,39 @@ INIT_SCRIPT = r"""
     const Blocked = function WebSocket(url) { tell('websocket', 'GET', abs(url)); throw new DOMException('blocked by preflight', 'SecurityError'); };
     define(window, 'WebSocket', Blocked);
   }
+  // A field value stashed in a cookie would ride along on every later request's Cookie header.
+  const holdsSecret = (text) => {
+    text = String(text);
+    for (const v of seen) {
+      const forms = [v, encodeURIComponent(v)];
+      try { forms.push(btoa(v)); } catch (e) {}
+      if (forms.some((f) => text.includes(f))) return true;
+    }
+    return false;
+  };
+  const cookieDesc = Object.getOwnPropertyDescriptor(Document.prototype, 'cookie');
+  if (cookieDesc && cookieDesc.set) {
+    Object.defineProperty(Document.prototype, 'cookie', {
+      configurable: false, enumerable: cookieDesc.enumerable, get: cookieDesc.get,
+      set(v) {
+        scan();
+        if (holdsSecret(v)) { tell('cookie-stash', 'SET', location.href); return; }
+        cookieDesc.set.call(this, v);
+      },
+    });
+  }
+  if (window.CookieStore && CookieStore.prototype.set) {
+    const storeSet = CookieStore.prototype.set;
+    define(CookieStore.prototype, 'set', function (...args) {
+      scan();
+      if (holdsSecret(JSON.stringify(args))) { tell('cookie-stash', 'SET', location.href); return Promise.resolve(); }
+      return storeSet.apply(this, args);
+    });
+  }
+  // Peer-to-peer channels go around HTTP entirely.
+  for (const name of ['RTCPeerConnection', 'webkitRTCPeerConnection']) {
+    if (window[name]) define(window, name, function () { tell('webrtc', 'CONNECT', location.href); throw new DOMException('blocked by preflight', 'SecurityError'); });
+  }
   // preflight never clicks, so every click is scripted: a scripted click must not open a new
   // window or fire a <a ping> POST.
   window.addEventListener('click', (event) => {
@@ -239,6 +273,10 @@ class SubmissionGuard:
                 await route.abort("blockedbyclient")
             elif self.carries_secret(request.url):
                 self.record(method, request.url, "secret-in-url", "network")
+                await route.abort("blockedbyclient")
+            elif any(self.carries_secret(value) for value in request.headers.values()):
+                # A value stashed in a cookie or put in a custom header of a GET request.
+                self.record(method, request.url, "secret-in-headers", "network")
                 await route.abort("blockedbyclient")
             elif self.closing:
                 # After the visit nothing more needs to load; late beacons die here too.
