@@ -30,6 +30,7 @@ def run_doctor(browser_path: str | None, browser_channel: str | None, allowlist_
     except PreflightError as exc:
         echo(f"allowlist   INVALID — {exc}")
         return 2
+    echo(f"clock       {_time_sync()}")
     try:
         browser, visited = asyncio.run(_visit_mock(browser_path, browser_channel))
         echo(f"browser     {browser}")
@@ -38,6 +39,36 @@ def run_doctor(browser_path: str | None, browser_channel: str | None, allowlist_
         echo(f"browser     NOT READY — {exc}")
         ok = False
     return 0 if ok else 3
+
+
+_SYNC_QUERIES = {
+    "Linux": (["timedatectl", "show", "-p", "NTPSynchronized", "--value"], "yes"),
+    "Windows": (["w32tm", "/query", "/status"], "Source:"),
+    "Darwin": (["systemsetup", "-getusingnetworktime"], "On"),
+}
+
+
+def _time_sync() -> str:
+    """Local time zone, and whether the OS sets the time automatically (when it can tell).
+
+    Informational: `preflight check` measures the skew against the portal itself."""
+    import subprocess
+    import time
+
+    offset = -time.altzone if time.localtime().tm_isdst > 0 else -time.timezone
+    zone = f"time zone {time.tzname[time.localtime().tm_isdst > 0]} (UTC{offset / 3600:+g})"
+    query = _SYNC_QUERIES.get(platform.system())
+    if query is None:
+        return f"{zone}; automatic time: unknown on this system"
+    try:
+        result = subprocess.run(query[0], capture_output=True, text=True, timeout=3)
+    except (OSError, subprocess.TimeoutExpired):
+        return f"{zone}; automatic time: unknown ({query[0][0]} not available)"
+    if result.returncode != 0:
+        return f"{zone}; automatic time: unknown ({query[0][0]} could not tell)"
+    synced = query[1] in result.stdout
+    advice = "" if synced else " — set date and time automatically"
+    return f"{zone}; automatic time: {'yes' if synced else 'no'}{advice}"
 
 
 async def _visit_mock(browser_path: str | None, browser_channel: str | None) -> tuple[str, str]:
