@@ -113,6 +113,12 @@ def classify_field(control: InputFacts, vocab: Vocabulary) -> Field | None:
     takes_email = kind_type == "email" or "email" in autocomplete or says("email")
     labelled = [kind for kind in _LABEL_ORDER if vocab.fields[kind].label_match(label_text)]
     named = [kind for kind in _LABEL_ORDER if vocab.fields[kind].attr_match(attr_text)]
+    if "card" in labelled and vocab.fields["account_card"].label_match(label_text):
+        # "Library card number", "Rewards card": the account's own number, not a payment card.
+        labelled = [k for k in labelled if k != "card"]
+        named = [k for k in named if k != "card"]
+        if not any(k in IDENTIFIER_KINDS for k in labelled):
+            labelled.append("username")
     # The label is what the person reads; the name attribute is what a developer typed.
     kind = _pick(labelled) or _structural_kind(autocomplete, kind_type) or _pick(named)
     if control.tag == "select":

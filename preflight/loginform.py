@@ -483,6 +483,8 @@ def _find_sso(snapshot: PageSnapshot, vocab: Vocabulary) -> LoginForm | None:
     # portal's front door; a link alone is not (landing pages link to every login).
     portal = any(_intent(vocab, "portal", text) for text in (main.title, *page_headings))
     buttons = any(not href for _, _, href, _ in triggers)
+    if not buttons and _login_chooser(main, vocab):
+        return None
     if not triggers or not (context or any(named for *_, named in triggers) or (portal and buttons)):
         return None
     index, text, href, _named = triggers[0]
@@ -497,6 +499,23 @@ def _find_sso(snapshot: PageSnapshot, vocab: Vocabulary) -> LoginForm | None:
         recovery_links=recovery_links(frame, snapshot.final_url or frame.url, vocab),
         reasons=tuple(reasons),
     )
+
+
+def _login_chooser(frame: FrameFacts, vocab: Vocabulary) -> bool:
+    """Links to three or more different logins or portals ("Members: sign in", "Providers:
+    Provider Portal", "Employers: Employer portal"): a page that lets people pick their login
+    (a home or landing page), not a hand-off to one sign-in. Named hand-offs ("Sign in with
+    Google") are ways into one sign-in and do not count."""
+    destinations = set()
+    for link in frame.links:
+        text = link.text
+        if link.region in _LANDMARKS or not link.href or not text.strip() or len(text) > 80:
+            continue
+        if _intent(vocab, "sso", text) or any(_intent(vocab, i, text) for i in ("recovery", "signup", "reset")):
+            continue
+        if _intent(vocab, "login", text) or _intent(vocab, "portal", text):
+            destinations.add(link.href.split("?")[0].split("#")[0].rstrip("/"))
+    return len(destinations) >= 3
 
 
 def _hands_off(text: str, href: str, vocab: Vocabulary) -> bool:

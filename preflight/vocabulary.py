@@ -30,7 +30,7 @@ ROLE_NAMES = ("provider", "member", "employer", "broker")
 NEUTRAL = "neutral"
 TIER_NAMES = ("strong", "medium", "weak", "hint")
 FIELD_KINDS = (
-    "npi", "tin", "member_id", "group_id", "agent_id", "dob", "otp", "card", "search", "email",
+    "npi", "tin", "member_id", "group_id", "agent_id", "dob", "otp", "card", "account_card", "search", "email",
     "phone", "username", "password", "new_password", "confirm", "current_password", "person_name",
     "address", "captcha", "remember", "terms",
 )

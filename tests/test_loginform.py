@@ -34,6 +34,8 @@ def detect(snapshot):
     (InputFacts(label="Verification code", autocomplete="one-time-code"), "one-time-code", False),
     (InputFacts(label="Search", type="search"), "search", False),
     (InputFacts(label="Card number", autocomplete="cc-number"), "card", False),
+    (InputFacts(label="Library card number", inputmode="numeric"), "username", False),
+    (InputFacts(label="Member ID card number"), "member-id", False),
     (InputFacts(label="First name", autocomplete="given-name"), "name", False),
     (InputFacts(type="tel", label="Phone number"), "phone", False),
     (InputFacts(type="checkbox", label="Keep me signed in"), "remember-me", False),
@@ -143,6 +145,25 @@ def test_sso_page_keeps_its_footer_newsletter_box():
     snapshot = page(frame(title="Log in | Acme", headings=["Log in"], forms=[form("Stay informed", region="footer")],
                           inputs=[box("Email", "email", region="footer")], buttons=[button("Subscribe")],
                           links=[link("Log in", "https://id.acme.example/saml/login", "main")]))
+    assert detect(snapshot).kind == "sso"
+
+
+def test_a_library_card_and_pin_is_a_login():
+    snapshot = login_page("Sign in to your account", user_label="Library card number", title="My Account")
+    assert detect(snapshot).kind == "password"
+
+
+def test_a_page_linking_to_several_logins_is_no_sso_hand_off():
+    # A payer home page with a "Sign in or register" tile: one login per audience, no hand-off.
+    tiles = [link("Members: sign in", "https://member.acme.example/signin", "main"),
+             link("Providers: Provider Portal", "https://provider.acme.example/login", "main"),
+             link("Employers: Employer portal", "https://employer.acme.example/login", "main")]
+    snapshot = page(frame(title="Acme Health | Health plans", headings=["Coverage that works", "Sign in or register"],
+                          links=tiles))
+    assert detect(snapshot).kind == "none"
+    # ... while a sign-in page with a hand-off and a cross-link to one other login still hands off.
+    snapshot = page(frame(title="Provider sign in | Acme Health", headings=["Provider sign in"],
+                          links=tiles[1:2] + [link("Log in", "https://id.acme.example/saml/login", "main")]))
     assert detect(snapshot).kind == "sso"
 
 
