@@ -55,8 +55,20 @@ INIT_SCRIPT = r"""
     try { Object.defineProperty(obj, name, {value, writable: false, configurable: false}); } catch (e) {}
   };
   define(window, '__preflightGuardInstalled', true);
-  const tell = (reason, method, url) => {
-    try { report(reason, String(method || 'GET').toUpperCase(), String(url || location.href)); } catch (e) {}
+  // What a blocked request would have carried, as text, to tell telemetry from a field value.
+  const payloadText = (body) => {
+    try {
+      if (body == null) return '';
+      if (typeof body === 'string') return body;
+      if (body instanceof URLSearchParams) return body.toString();
+      if (body instanceof FormData) return Array.from(body.entries()).map((e) => e.join('=')).join('&');
+      return '';
+    } catch (e) { return ''; }
+  };
+  const tell = (reason, method, url, body) => {
+    let carries = false;
+    try { carries = holdsSecret(String(url || '')) || holdsSecret(payloadText(body)); } catch (e) {}
+    try { report(reason, String(method || 'GET').toUpperCase(), String(url || location.href), carries); } catch (e) {}
   };
   const abs = (u) => { try { return new URL(String(u), document.baseURI).href; } catch (e) { return String(u); } };
   const seen = new Set();
@@ -64,6 +76,16 @@ INIT_SCRIPT = r"""
     if (typeof v !== 'string' || v.length < %(minlen)d || seen.has(v)) return;
     seen.add(v);
     try { secret(v); } catch (e) {}
+  };
+  // Whether text holds a field value the page has (as typed, URI-encoded or base64).
+  const holdsSecret = (text) => {
+    text = String(text);
+    for (const v of seen) {
+      const forms = [v, encodeURIComponent(v)];
+      try { forms.push(btoa(v)); } catch (e) {}
+      if (forms.some((f) => text.includes(f))) return true;
+    }
+    return false;
   };
   const UNSENSITIVE = new Set(['hidden', 'submit', 'button', 'reset', 'checkbox', 'radio', 'image', 'file', 'range', 'color']);
   const sensitive = (el) => el && el.tagName === 'INPUT' && !UNSENSITIVE.has((el.type || 'text').toLowerCase());
@@ -103,7 +125,7 @@ INIT_SCRIPT = r"""
 
   // Nothing that carries a body, and nothing that outlives the page.
   if (navigator.sendBeacon) {
-    define(Navigator.prototype, 'sendBeacon', function (url) { tell('beacon', 'POST', abs(url)); return false; });
+    define(Navigator.prototype, 'sendBeacon', function (url, data) { tell('beacon', 'POST', abs(url), data); return false; });
   }
   const origFetch = window.fetch;
   if (origFetch) {
@@ -113,7 +135,7 @@ INIT_SCRIPT = r"""
       const url = abs((input && input.url) || input);
       const keepalive = !!((init && init.keepalive) || (input && input.keepalive));
       if (!['GET', 'HEAD'].includes(method) || keepalive || (init && init.body != null)) {
-        tell(keepalive ? 'keepalive' : 'fetch-' + method.toLowerCase(), method, url);
+        tell(keepalive ? 'keepalive' : 'fetch-' + method.toLowerCase(), method, url, init && init.body);
         return Promise.reject(new TypeError('blocked by preflight'));
       }
       return origFetch.apply(this, arguments);
@@ -129,7 +151,7 @@ INIT_SCRIPT = r"""
   define(XMLHttpRequest.prototype, 'send', function (body) {
     const meta = xhrMeta.get(this) || {method: 'GET', url: ''};
     if (!['GET', 'HEAD'].includes(meta.method) || body != null) {
-      tell('xhr-' + meta.method.toLowerCase(), meta.method, meta.url);
+      tell('xhr-' + meta.method.toLowerCase(), meta.method, meta.url, body);
       return;
     }
     return xhrSend.apply(this, arguments);
@@ -139,15 +161,6 @@ INIT_SCRIPT = r"""
     define(window, 'WebSocket', Blocked);
   }
   // A field value stashed in a cookie would ride along on every later request's Cookie header.
-  const holdsSecret = (text) => {
-    text = String(text);
-    for (const v of seen) {
-      const forms = [v, encodeURIComponent(v)];
-      try { forms.push(btoa(v)); } catch (e) {}
-      if (forms.some((f) => text.includes(f))) return true;
-    }
-    return false;
-  };
   const cookieDesc = Object.getOwnPropertyDescriptor(Document.prototype, 'cookie');
   if (cookieDesc && cookieDesc.set) {
     Object.defineProperty(Document.prototype, 'cookie', {
@@ -214,11 +227,12 @@ class SubmissionGuard:
         with self._lock:
             return tuple(self._blocked)
 
-    def record(self, method: str, url: str, reason: str, layer: str) -> None:
+    def record(self, method: str, url: str, reason: str, layer: str, carries_field_value: bool = False) -> None:
         with self._lock:
             if len(self._blocked) < MAX_RECORDED:
                 self._blocked.append(BlockedRequest(method=method.upper()[:16], url=redact_url(url, self._secrets),
-                                                    reason=reason[:40], layer=layer))
+                                                    reason=reason[:40], layer=layer,
+                                                    carries_field_value=carries_field_value))
 
     @property
     def secrets(self) -> tuple[str, ...]:
@@ -258,8 +272,8 @@ class SubmissionGuard:
 
     # -- callbacks (synchronous where possible: they must run before the request they guard)
 
-    def _on_report(self, _source: Any, reason: Any, method: Any, url: Any) -> None:
-        self.record(str(method), str(url), str(reason), "page")
+    def _on_report(self, _source: Any, reason: Any, method: Any, url: Any, carries: Any = False) -> None:
+        self.record(str(method), str(url), str(reason), "page", carries is True)
 
     def _on_secret(self, _source: Any, value: Any) -> None:
         self.remember_secret(str(value))
@@ -269,14 +283,17 @@ class SubmissionGuard:
         method = request.method.upper()
         try:
             if method not in SAFE_METHODS:
-                self.record(method, request.url, "non-get-method", "network")
+                # The body is looked at (never kept) only to tell telemetry from a field value.
+                body = request.post_data_buffer
+                carries = self.carries_secret(request.url) or bool(body and self.carries_secret(body.decode("latin-1")))
+                self.record(method, request.url, "non-get-method", "network", carries)
                 await route.abort("blockedbyclient")
             elif self.carries_secret(request.url):
-                self.record(method, request.url, "secret-in-url", "network")
+                self.record(method, request.url, "secret-in-url", "network", True)
                 await route.abort("blockedbyclient")
             elif any(self.carries_secret(value) for value in request.headers.values()):
                 # A value stashed in a cookie or put in a custom header of a GET request.
-                self.record(method, request.url, "secret-in-headers", "network")
+                self.record(method, request.url, "secret-in-headers", "network", True)
                 await route.abort("blockedbyclient")
             elif self.closing:
                 # After the visit nothing more needs to load; late beacons die here too.

@@ -214,6 +214,8 @@ class BlockedRequest:
     """``non-get-method``, ``form-submit``, ``beacon``, ``websocket``, ``secret-in-url``, ..."""
     layer: str = "network"
     """``network`` (route aborted it) or ``page`` (the in-page guard stopped it)."""
+    carries_field_value: bool = False
+    """Whether it would have carried a value of the page's fields (in its URL, headers or body)."""
 
 
 @dataclass(frozen=True)

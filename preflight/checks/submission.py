@@ -2,24 +2,39 @@
 
 from __future__ import annotations
 
-from ..models import CheckResult, PageSnapshot, Severity
+from ..models import BlockedRequest, CheckResult, PageSnapshot, Severity
 from .base import CheckConfig, FindingList
 
 NAME = "submission"
 
 
+# Attempts that are a submission whatever they carry.
+_SUBMISSIONS = frozenset({"form-submit", "cookie-stash", "secret-in-url", "secret-in-headers"})
+
+
 def check(snapshot: PageSnapshot, config: CheckConfig) -> CheckResult:
     found = FindingList(NAME)
-    blocked = snapshot.blocked_requests
-    if blocked:
-        reasons = sorted({b.reason for b in blocked})
+    attempts = [b for b in snapshot.blocked_requests if b.carries_field_value or b.reason in _SUBMISSIONS]
+    telemetry = [b for b in snapshot.blocked_requests if b not in attempts]
+    if attempts:
+        reasons = sorted({b.reason for b in attempts})
         found.add("blocked", Severity.WARN,
-                  f"The page tried to send data on its own {len(blocked)} time(s) ({', '.join(reasons)}); "
-                  "preflight stopped every attempt. A login page should not do this before you sign in.",
-                  attempts=[{"method": b.method, "url": b.url, "reason": b.reason, "layer": b.layer} for b in blocked])
-    else:
+                  f"The page tried to submit a form or send its field values on its own {len(attempts)} time(s) "
+                  f"({', '.join(reasons)}); preflight stopped every attempt. A login page should not do this "
+                  "before you sign in.", attempts=_listed(attempts))
+    if telemetry:
+        reasons = sorted({b.reason for b in telemetry})
+        found.add("telemetry_blocked", Severity.INFO,
+                  f"The page sent {len(telemetry)} request(s) of its own that preflight stopped ({', '.join(reasons)}: "
+                  "analytics and the like); none carried a value of the page's fields.", attempts=_listed(telemetry))
+    if not snapshot.blocked_requests:
         found.add("none", Severity.PASS, "The page tried to send nothing on its own.")
     if snapshot.dialogs:
         found.add("dialogs", Severity.INFO, f"The page opened {len(snapshot.dialogs)} dialog(s); preflight dismissed them.",
                   dialogs=list(snapshot.dialogs))
     return found.result()
+
+
+def _listed(blocked: list[BlockedRequest]) -> list[dict[str, object]]:
+    return [{"method": b.method, "url": b.url, "reason": b.reason, "layer": b.layer,
+             "carries_field_value": b.carries_field_value} for b in blocked]

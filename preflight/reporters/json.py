@@ -27,7 +27,8 @@ def result_to_dict(result: TargetResult) -> dict[str, Any]:
         "portal": _plain(result.section("portal")),
         "clock": _plain(result.section("clock")),
         "cookies": _plain(result.section("cookies")),
-        "blocked_requests": [{"method": b.method, "url": b.url, "reason": b.reason, "layer": b.layer}
+        "blocked_requests": [{"method": b.method, "url": b.url, "reason": b.reason, "layer": b.layer,
+                              "carries_field_value": b.carries_field_value}
                              for b in (snapshot.blocked_requests if snapshot else ())],
         "tls": _plain(snapshot.tls) if snapshot and snapshot.tls else None,
         "attempts": result.attempts,

@@ -41,3 +41,12 @@ def test_blocked_submissions_are_reported():
     assert codes(result) == {"submission.blocked": Severity.WARN}
     assert result.findings[0].evidence["attempts"][0]["reason"] == "form-submit"
     assert codes(submission_check(snapshot(), CONFIG)) == {"submission.none": Severity.PASS}
+
+
+def test_telemetry_without_field_values_is_only_information():
+    blocked = (BlockedRequest("POST", "https://analytics.example.com/collect", "beacon", "page"),
+               BlockedRequest("POST", "https://cignaforhcp.cigna.com/log", "non-get-method", "network"))
+    assert codes(submission_check(snapshot(blocked_requests=blocked), CONFIG)) == {
+        "submission.telemetry_blocked": Severity.INFO}
+    carrying = (BlockedRequest("POST", "https://analytics.example.com/collect", "beacon", "page", True),)
+    assert codes(submission_check(snapshot(blocked_requests=carrying), CONFIG)) == {"submission.blocked": Severity.WARN}

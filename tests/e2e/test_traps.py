@@ -121,5 +121,15 @@ def test_each_attempt_is_reported(trap_run, trap):
     if trap.get("may_not_fire") and not result["blocked_requests"]:
         pytest.skip(f"{trap['page']}: the visit ended before the trap fired")
     assert result["blocked_requests"], f"{trap['page']}: {trap['what']} was not reported"
-    assert any(f["code"] == "submission.blocked" for f in result["findings"])
+    assert any(f["code"] in ("submission.blocked", "submission.telemetry_blocked") for f in result["findings"])
     assert trap["sentinel"] not in json.dumps(result)
+
+
+def test_attempts_carrying_field_values_are_warnings(trap_run):
+    # The classic submissions carry the page's field values: they must never be called telemetry.
+    report, _records = trap_run
+    for page in ("form-submit.html", "fetch-post.html", "xhr-post.html", "beacon.html", "get-form.html",
+                 "image-beacon-base64.html", "location-assign.html", "cookie-stash.html", "header-smuggle.html"):
+        result = next(r for r in report["results"] if r["target"].endswith("/" + page))
+        codes = {f["code"]: f["severity"] for f in result["findings"]}
+        assert codes.get("submission.blocked") == "warn", (page, codes)
