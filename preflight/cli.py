@@ -69,7 +69,7 @@ def _write(path: str, text: str) -> None:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}", "choose a path you can write to") from None
 
 
-def _stderr(ctx: click.Context | None = None) -> Any:
+def _stderr() -> Any:
     from rich.console import Console
 
     return Console(stderr=True, highlight=False, soft_wrap=True)

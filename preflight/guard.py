@@ -55,21 +55,6 @@ INIT_SCRIPT = r"""
     try { Object.defineProperty(obj, name, {value, writable: false, configurable: false}); } catch (e) {}
   };
   define(window, '__preflightGuardInstalled', true);
-  // What a blocked request would have carried, as text, to tell telemetry from a field value.
-  const payloadText = (body) => {
-    try {
-      if (body == null) return '';
-      if (typeof body === 'string') return body;
-      if (body instanceof URLSearchParams) return body.toString();
-      if (body instanceof FormData) return Array.from(body.entries()).map((e) => e.join('=')).join('&');
-      return '';
-    } catch (e) { return ''; }
-  };
-  const tell = (reason, method, url, body) => {
-    let carries = false;
-    try { carries = holdsSecret(String(url || '')) || holdsSecret(payloadText(body)); } catch (e) {}
-    try { report(reason, String(method || 'GET').toUpperCase(), String(url || location.href), carries); } catch (e) {}
-  };
   const abs = (u) => { try { return new URL(String(u), document.baseURI).href; } catch (e) { return String(u); } };
   const seen = new Set();
   const remember = (v) => {
@@ -86,6 +71,21 @@ INIT_SCRIPT = r"""
       if (forms.some((f) => text.includes(f))) return true;
     }
     return false;
+  };
+  // What a blocked request would have carried, as text, to tell telemetry from a field value.
+  const payloadText = (body) => {
+    try {
+      if (body == null) return '';
+      if (typeof body === 'string') return body;
+      if (body instanceof URLSearchParams) return body.toString();
+      if (body instanceof FormData) return Array.from(body.entries()).map((e) => e.join('=')).join('&');
+      return '';
+    } catch (e) { return ''; }
+  };
+  const tell = (reason, method, url, body) => {
+    let carries = false;
+    try { carries = holdsSecret(String(url || '')) || holdsSecret(payloadText(body)); } catch (e) {}
+    try { report(reason, String(method || 'GET').toUpperCase(), String(url || location.href), carries); } catch (e) {}
   };
   const UNSENSITIVE = new Set(['hidden', 'submit', 'button', 'reset', 'checkbox', 'radio', 'image', 'file', 'range', 'color']);
   const sensitive = (el) => el && el.tagName === 'INPUT' && !UNSENSITIVE.has((el.type || 'text').toLowerCase());

@@ -288,7 +288,7 @@ class PageSnapshot:
         return self.frames[0] if self.frames else FrameFacts(url=self.final_url)
 
     def to_dict(self) -> dict[str, Any]:
-        return _to_jsonable(self)
+        return to_jsonable(self)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "PageSnapshot":
@@ -334,20 +334,20 @@ class ThirdPartyProbe:
     """Why the comparison could not be made (launch failure, timeout)."""
 
 
-def _to_jsonable(value: Any) -> Any:
+def to_jsonable(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, Mapping):
-        return {str(k): _to_jsonable(v) for k, v in value.items()}
+        return {str(k): to_jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_to_jsonable(v) for v in value]
+        return [to_jsonable(v) for v in value]
     return value
 
 
 def _from_jsonable(tp: Any, data: Any) -> Any:
-    """Rebuild nested frozen dataclasses from ``_to_jsonable`` output (unknown keys ignored)."""
+    """Rebuild nested frozen dataclasses from ``to_jsonable`` output (unknown keys ignored)."""
     if dataclasses.is_dataclass(tp):
         hints = typing.get_type_hints(tp)
         kwargs = {}

@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..models import SCHEMA_RUN, Finding, RunReport, TargetResult
+from ..models import SCHEMA_RUN, Finding, RunReport, TargetResult, to_jsonable
 from ..redact import redact_url
 
 
 def finding_to_dict(finding: Finding) -> dict[str, Any]:
     return {"check": finding.check, "code": finding.code, "severity": finding.severity.value,
-            "message": finding.message, "evidence": _plain(finding.evidence)}
+            "message": finding.message, "evidence": to_jsonable(finding.evidence)}
 
 
 def result_to_dict(result: TargetResult) -> dict[str, Any]:
@@ -24,13 +24,13 @@ def result_to_dict(result: TargetResult) -> dict[str, Any]:
         "http_status": snapshot.http_status if snapshot else None,
         "verdict": result.verdict.value,
         "findings": [finding_to_dict(f) for f in result.findings],
-        "portal": _plain(result.section("portal")),
-        "clock": _plain(result.section("clock")),
-        "cookies": _plain(result.section("cookies")),
+        "portal": to_jsonable(result.section("portal")),
+        "clock": to_jsonable(result.section("clock")),
+        "cookies": to_jsonable(result.section("cookies")),
         "blocked_requests": [{"method": b.method, "url": b.url, "reason": b.reason, "layer": b.layer,
                               "carries_field_value": b.carries_field_value}
                              for b in (snapshot.blocked_requests if snapshot else ())],
-        "tls": _plain(snapshot.tls) if snapshot and snapshot.tls else None,
+        "tls": to_jsonable(snapshot.tls) if snapshot and snapshot.tls else None,
         "attempts": result.attempts,
         "error": {"code": result.error.code, "message": result.error.message} if result.error else None,
         "timings": dict(snapshot.timings) if snapshot and snapshot.timings else {"total_s": result.elapsed_s},
@@ -51,9 +51,3 @@ def report_to_dict(report: RunReport) -> dict[str, Any]:
 
 def render(report: RunReport) -> str:
     return json.dumps(report_to_dict(report), indent=2, ensure_ascii=False) + "\n"
-
-
-def _plain(value: Any) -> Any:
-    from ..models import _to_jsonable
-
-    return _to_jsonable(value)
