@@ -18,7 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from preflight.browser import LaunchOptions, find_browser, parse_connect_to, spki_hash  # noqa: E402
+from preflight.capture.browser import LaunchOptions, find_browser
+from preflight.config.network import parse_connect_to, spki_hash  # noqa: E402
 from preflight.mock.server import MockPortal  # noqa: E402
 
 BARE = """

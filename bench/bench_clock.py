@@ -22,10 +22,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from preflight.browser import parse_connect_to  # noqa: E402
-from preflight.clock import estimate, naive_skew  # noqa: E402
-from preflight.clockprobe import measure_url  # noqa: E402
+from preflight.capture.clockprobe import measure_url  # noqa: E402
+from preflight.config.network import parse_connect_to  # noqa: E402
 from preflight.mock.server import MockPortal  # noqa: E402
+from preflight.rules.skew import estimate, naive_skew  # noqa: E402
 
 HOST = "bench.clock.test"
 

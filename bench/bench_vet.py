@@ -22,9 +22,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from preflight import hosts, lookalike  # noqa: E402
-from preflight.config import load_allowlist  # noqa: E402
-from preflight.lookalike import HostJudge  # noqa: E402
+from preflight.config.allowlist import load_allowlist  # noqa: E402
+from preflight.rules import hosts, lookalike  # noqa: E402
+from preflight.rules.lookalike.judge import HostJudge  # noqa: E402
 from preflight.vet import vet_urls  # noqa: E402
 
 TARGET_URLS_PER_S = 20_000

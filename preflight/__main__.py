@@ -1,6 +1,8 @@
-"""``python -m preflight``."""
+"""``python -m preflight``: the one place that exits."""
 
-from .cli import main
+import sys
+
+from preflight.cli import main
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

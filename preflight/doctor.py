@@ -7,7 +7,7 @@ import platform
 import sys
 from typing import Callable
 
-from .errors import PreflightError
+from preflight.errors import PreflightError
 
 
 def run_doctor(browser_path: str | None, browser_channel: str | None, allowlist_path: str | None,
@@ -15,7 +15,7 @@ def run_doctor(browser_path: str | None, browser_channel: str | None, allowlist_
     """Prints one line per step; returns 0 when ready, 2 for a bad allowlist, 3 when it cannot run."""
     from importlib.metadata import version
 
-    from .config import load_allowlist
+    from preflight.config.allowlist import load_allowlist
 
     ok = True
     echo(f"python      {platform.python_version()} ({sys.executable})")
@@ -73,10 +73,10 @@ def _time_sync() -> str:
 
 async def _visit_mock(browser_path: str | None, browser_channel: str | None) -> tuple[str, str]:
     """Launch the chosen browser and make one guarded visit to the embedded mock portal."""
-    from .config import load_allowlist
-    from .mock.server import MockPortal
-    from .runner import RunSettings, NullObserver, run_async
-    from .browser import parse_connect_to
+    from preflight.config.allowlist import load_allowlist
+    from preflight.config.network import parse_connect_to
+    from preflight.mock.server import MockPortal
+    from preflight.runner import NullObserver, RunSettings, run_async
 
     with MockPortal() as portal:
         host = "cignaforhcp.cigna.com"

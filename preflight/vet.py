@@ -9,14 +9,18 @@ redacted (``redact.redact_url``).
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Sequence
 
-from .config import Allowlist
-from .hosts import InvalidURL, as_browser_url, host_to_unicode, parse_url
-from .lookalike import INVALID, LOOKALIKE, OFFICIAL, VERDICTS, HostJudge
-from .redact import redact_url
+from preflight.config.allowlist import Allowlist
+from preflight.rules.hosts import InvalidURL, as_browser_url, host_to_unicode, parse_url
+from preflight.rules.lookalike.judge import (
+    INVALID,
+    LOOKALIKE,
+    OFFICIAL,
+    HostJudge,
+)
+from preflight.rules.redact import redact_url
 
 SCHEMA_VET = "preflight/vet@1"
 
@@ -103,32 +107,3 @@ def vet_urls(lines: Iterable[str], judge: HostJudge | Allowlist) -> Iterator[Vet
 def vet_exit_code(results: Sequence[VetResult]) -> int:
     """0 when every URL is official, 1 otherwise (usage errors, exit 2, are the CLI's)."""
     return 0 if results and all(r.verdict == OFFICIAL for r in results) else 1
-
-
-def vet_json(results: Iterable[VetResult]) -> dict[str, Any]:
-    """The ``preflight/vet@1`` document."""
-    return {"schema": SCHEMA_VET, "results": [r.to_dict() for r in results]}
-
-
-def render_vet_text(results: Iterable[VetResult]) -> str:
-    """Plain text for people: one block per URL, then a count per verdict."""
-    lines: list[str] = []
-    counts: Counter[str] = Counter()
-    for result in results:
-        counts[result.verdict] += 1
-        head = f"{result.verdict.upper():<17} {result.input}"
-        lines.append(head)
-        detail = []
-        if result.host:
-            detail.append(f"host {result.host}")
-        if result.portal:
-            detail.append(f"portal {result.portal}")
-        if result.lookalike_of:
-            detail.append(f"imitates {result.lookalike_of}")
-        if detail:
-            lines.append(" " * 18 + ", ".join(detail))
-        lines.extend(" " * 18 + "- " + reason for reason in result.reasons)
-    total = sum(counts.values())
-    summary = ", ".join(f"{counts[v]} {v}" for v in VERDICTS if counts[v])
-    lines.append(f"{total} URL{'s' if total != 1 else ''}: {summary or 'none'}")
-    return "\n".join(lines) + "\n"

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from preflight.config import Allowlist, load_allowlist, parse_allowlist
-from preflight.models import FrameFacts, PageSnapshot, RedirectHop, TlsFacts
+from preflight.config.allowlist import Allowlist, load_allowlist, parse_allowlist
+from preflight.model.snapshot import FrameFacts, PageSnapshot, RedirectHop, TlsFacts
 
 CIGNA_HCP = "https://cignaforhcp.cigna.com/"
 
 
 def default_allowlist() -> Allowlist:
-    from preflight.config import packaged_default_text
+    from preflight.config.allowlist import packaged_default_text
 
     return parse_allowlist(packaged_default_text(), "<packaged default>")
 

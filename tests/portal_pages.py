@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from preflight.models import ButtonFacts, FormFacts, FrameFacts, InputFacts, LinkFacts, PageSnapshot
+from preflight.model.snapshot import (
+    ButtonFacts,
+    FormFacts,
+    FrameFacts,
+    InputFacts,
+    LinkFacts,
+    PageSnapshot,
+)
 
 from .factories import snapshot
 

@@ -2,15 +2,13 @@ import stat
 
 import pytest
 
-from preflight.browser import (
+from preflight.capture.browser import (
     LAUNCH_FLAGS,
     BrowserChoice,
     LaunchOptions,
     find_browser,
-    map_hosts,
-    parse_connect_to,
-    parse_resolve,
 )
+from preflight.config.network import map_hosts, parse_connect_to, parse_resolve
 from preflight.errors import BrowserNotFound, UsageError
 
 

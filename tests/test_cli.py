@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from preflight.cli import validate_target
+from preflight.cli.params import validate_target
 from preflight.errors import UsageError
 
 

@@ -20,14 +20,23 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from preflight import clockprobe
-from preflight.browser import parse_connect_to
+from preflight.capture import clockprobe
+from preflight.capture.clockprobe import (
+    MAX_REQUESTS,
+    ProbeTarget,
+    SteadyClock,
+    make_probe,
+    measure,
+    measure_url,
+    pick_urls,
+)
 from preflight.checks import CheckConfig
 from preflight.checks.clock import check
-from preflight.clock import estimate
-from preflight.clockprobe import MAX_REQUESTS, ProbeTarget, SteadyClock, make_probe, measure, measure_url, pick_urls
+from preflight.config.network import parse_connect_to
 from preflight.mock.server import MockPortal
-from preflight.models import ClockSample, Severity
+from preflight.model.report import Severity
+from preflight.model.snapshot import ClockSample
+from preflight.rules.skew import estimate
 
 from .factories import default_allowlist, snapshot
 

@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from preflight.config import find_allowlist, load_allowlist, parse_allowlist
+from preflight.config.allowlist import find_allowlist, load_allowlist, parse_allowlist
 from preflight.errors import ConfigError
 
 from .factories import default_allowlist
@@ -99,29 +99,44 @@ def test_discovery_order(tmp_path, monkeypatch):
 def test_repository_allowlist_matches_the_packaged_default():
     from pathlib import Path
 
-    from preflight.config import packaged_default_text
+    from preflight.config.allowlist import packaged_default_text
 
     assert (Path(__file__).parent.parent / "allowlist.toml").read_text() == packaged_default_text()
 
 
 # ---- preflight.toml
 
-from preflight.config import find_settings, load_settings, parse_settings  # noqa: E402
+from preflight.config.settings import (  # noqa: E402
+    ClockSettings,
+    Settings,
+    find_settings,
+    load_settings,
+    parse_settings,
+)
 
 
 def test_settings_become_check_settings(tmp_path):
     text = '[clock]\nwarn_s = 10\nfail_s = 120\n[transport]\ncert_warn_days = 30\n[portal]\nvocabulary = "words.toml"\n'
     settings = parse_settings(text, "p.toml", base=tmp_path)
-    assert settings == {"clock.warn_s": 10.0, "clock.fail_s": 120.0, "transport.cert_warn_days": 30.0,
-                        "portal.vocabulary": str(tmp_path / "words.toml")}
+    assert settings.clock == ClockSettings(warn_s=10.0, fail_s=120.0)
+    assert settings.transport.cert_warn_days == 30.0
+    assert settings.portal.vocabulary == str(tmp_path / "words.toml")
+    assert settings.source == "p.toml"
+
+
+def test_defaults_are_written_once_in_the_types():
+    assert parse_settings("", "empty.toml") == Settings(source="empty.toml")
+    assert Settings().clock.warn_s == 30.0 and Settings().clock.fail_s == 300.0
 
 
 @pytest.mark.parametrize("text, message", [
     ("[clok]\nwarn_s = 1\n", "unknown table [clok]"),
     ("[clock]\nwarn = 1\n", "unknown key clock.warn"),
-    ('[clock]\nwarn_s = "soon"\n', "must be a number"),
-    ("[clock]\nwarn_s = -1\n", "must be a number >= 0"),
-    ("[clock]\nwarn_s = true\n", "must be a number"),
+    ('[clock]\nwarn_s = "soon"\n', "must be a finite number"),
+    ("[clock]\nwarn_s = -1\n", "must be a finite number >= 0"),
+    ("[clock]\nwarn_s = inf\n", "must be a finite number >= 0"),
+    ("[clock]\nwarn_s = nan\n", "must be a finite number >= 0"),
+    ("[clock]\nwarn_s = true\n", "must be a finite number"),
     ("[clock]\nwarn_s = 400\n", "must be below clock.fail_s"),
     ("clock = 3\n", "must be a table"),
     ('[portal]\nvocabulary = ""\n', "non-empty string"),
@@ -136,7 +151,8 @@ def test_settings_discovery(tmp_path, monkeypatch):
     monkeypatch.delenv("PREFLIGHT_CONFIG", raising=False)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "cfg"))
     assert find_settings(None, cwd=tmp_path) is None
-    assert load_settings(None) == {} or find_settings(None) is not None
+    monkeypatch.chdir(tmp_path)
+    assert load_settings(None) == Settings()
     (tmp_path / "preflight.toml").write_text("[clock]\nwarn_s = 5\n")
     assert find_settings(None, cwd=tmp_path) == tmp_path / "preflight.toml"
     monkeypatch.setenv("PREFLIGHT_CONFIG", str(tmp_path / "env.toml"))

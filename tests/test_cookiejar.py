@@ -6,10 +6,15 @@ import calendar
 
 import pytest
 
-from preflight import cookiejar as jar
-from preflight.clock import parse_http_date
-from preflight.models import CookieFacts, FrameFacts, InputFacts, SetCookieHeader
-from preflight.redact import redact_set_cookie, value_digest
+from preflight.model.snapshot import (
+    CookieFacts,
+    FrameFacts,
+    InputFacts,
+    SetCookieHeader,
+)
+from preflight.rules import jar
+from preflight.rules.redact import redact_set_cookie, value_digest
+from preflight.rules.skew import parse_http_date
 from tests.factories import snapshot
 
 PORTAL = "https://provider.example.com/login"

@@ -7,8 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from preflight.hosts import (InvalidURL, host_parts, host_to_unicode, is_ip, label_to_unicode,
-                             normalize_host, parse_url, registrable_domain, tenant_domain)
+from preflight.rules.hosts import (
+    InvalidURL,
+    host_parts,
+    host_to_unicode,
+    is_ip,
+    label_to_unicode,
+    normalize_host,
+    parse_url,
+    registrable_domain,
+    tenant_domain,
+)
 
 URL_TABLE = json.loads((Path(__file__).parent / "data/url_table.json").read_text(encoding="utf-8"))
 

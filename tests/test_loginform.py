@@ -2,12 +2,22 @@
 
 import pytest
 
-from preflight.formfields import classify_field
-from preflight.loginform import find_login_form
-from preflight.models import FrameFacts, InputFacts
-from preflight.vocabulary import load_vocabulary
+from preflight.checks.portal.formfields import classify_field
+from preflight.checks.portal.loginform import find_login_form
+from preflight.checks.portal.vocabulary import load_vocabulary
+from preflight.model.snapshot import FrameFacts, InputFacts
 
-from .portal_pages import PORTAL, box, button, form, frame, link, login_page, page, password
+from .portal_pages import (
+    PORTAL,
+    box,
+    button,
+    form,
+    frame,
+    link,
+    login_page,
+    page,
+    password,
+)
 
 VOCAB = load_vocabulary()
 

@@ -9,10 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from preflight.config import Allowlist, load_allowlist, parse_allowlist
-from preflight.hosts import registrable_domain
-from preflight.lookalike import (VERDICTS, HostJudge, judge_host, skeleton, typo_limit,
-                                 visual_distance)
+from preflight.config.allowlist import Allowlist, load_allowlist, parse_allowlist
+from preflight.rules.hosts import registrable_domain
+from preflight.rules.lookalike.distance import typo_limit, visual_distance
+from preflight.rules.lookalike.judge import VERDICTS, HostJudge, judge_host
+from preflight.rules.lookalike.skeleton import skeleton
 
 DATA = Path(__file__).parent / "data"
 ANY_CHARACTER = st.characters(blacklist_categories=())  # lone surrogates and controls too

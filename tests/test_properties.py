@@ -7,11 +7,11 @@ import string
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from preflight.browser import parse_connect_to, parse_resolve
-from preflight.cli import validate_target
-from preflight.config import parse_allowlist
+from preflight.cli.params import validate_target
+from preflight.config.allowlist import parse_allowlist
+from preflight.config.network import parse_connect_to, parse_resolve
 from preflight.errors import ConfigError, UsageError
-from preflight.redact import redact_url
+from preflight.rules.redact import redact_url
 
 URLISH = st.text(alphabet=string.printable + "\u3002\uff0e\uff1a\u0430\u0435\u043e\u00e9\u200b\x00\t\n", max_size=80)
 URL_PIECES = st.lists(st.sampled_from(["https://", "http://", "user:pw@", "@", "\\", "//", "[", "]", "::1", "%2e", ".",
@@ -35,9 +35,13 @@ def test_validate_target_raises_only_usage_errors(text):
 def test_host_mappings_raise_only_usage_errors(text):
     for parse in (parse_resolve, parse_connect_to):
         try:
-            parse(text)
-        except UsageError:
-            pass
+            mapping = parse(text)
+        except UsageError as exc:
+            assert str(exc) and "\n" not in str(exc)
+        else:
+            # what was accepted is a mapping a browser flag can carry: a host and a port in range
+            assert mapping.to_host and " " not in mapping.rule()[4:].replace(" ", "", 1)
+            assert all(port is None or 0 < port < 65536 for port in (mapping.port, mapping.to_port))
 
 
 TOML_PIECES = st.lists(st.sampled_from([
@@ -71,7 +75,7 @@ def test_redact_url_never_raises_and_removes_userinfo_and_tokens(text, secret):
 
 
 def test_redact_text_removes_urls_tokens_and_known_values():
-    from preflight.redact import redact_text
+    from preflight.rules.redact import redact_text
 
     text = "login failed for hunter2secret at https://u:pw@portal.example.com/cb?code=AUTH123&x=1 (retry)"
     shown = redact_text(text, secrets=["hunter2secret"])

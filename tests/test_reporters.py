@@ -1,20 +1,22 @@
 import json
 from importlib import resources
+from pathlib import Path
 
 import jsonschema
 
+import preflight.cli
 from preflight.checks import CheckConfig
-from preflight.models import (
+from preflight.model.report import (
     CheckResult,
     Finding,
-    PageSnapshot,
     RunReport,
     Severity,
     TargetError,
     TargetResult,
     Verdict,
 )
-from preflight.reporters import REPORTERS, OutputFormat
+from preflight.model.snapshot import PageSnapshot
+from preflight.reporters import RUN_REPORTERS, OutputFormat, render
 from preflight.reporters import console as console_reporter
 from preflight.reporters import json as json_reporter
 from preflight.runner import run_checks
@@ -32,8 +34,30 @@ def judged(snap):
     return TargetResult(snap.requested_url, snap, run_checks(snap, CheckConfig(default_allowlist())))
 
 
-def test_every_output_format_has_a_reporter():
-    assert set(REPORTERS) == set(OutputFormat)
+def test_every_output_format_has_a_run_reporter():
+    assert set(RUN_REPORTERS) == set(OutputFormat)
+    report = report_of(judged(snapshot()))
+    for output in OutputFormat:
+        assert render(report, output).strip()
+
+
+def test_the_cli_renders_only_through_the_format_enum():
+    # pip-audit's rule: commands pick an OutputFormat and call render(); none imports a reporter
+    # module or serialises JSON itself.
+    import ast
+
+    cli = Path(preflight.cli.__file__).parent
+    bypasses = []
+    for path in sorted(cli.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("preflight.reporters."):
+                bypasses.append(f"{path.name}: from {node.module}")
+            if isinstance(node, ast.ImportFrom) and node.module == "preflight.reporters":
+                bypasses += [f"{path.name}: {a.name}" for a in node.names
+                             if a.name not in ("OutputFormat", "RenderOptions", "render")]
+            if isinstance(node, (ast.Import, ast.ImportFrom)) and "json" in [a.name for a in node.names]:
+                bypasses.append(f"{path.name}: imports json")
+    assert bypasses == []
 
 
 def with_findings(*severities):

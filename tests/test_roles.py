@@ -1,8 +1,8 @@
 """Role classification on built pages: where words stand matters more than how many there are."""
 
-from preflight.loginform import find_login_form
-from preflight.roles import classify_role
-from preflight.vocabulary import load_vocabulary
+from preflight.checks.portal.loginform import find_login_form
+from preflight.checks.portal.roles import classify_role
+from preflight.checks.portal.vocabulary import load_vocabulary
 
 from .portal_pages import box, button, form, frame, link, login_page, page, password
 

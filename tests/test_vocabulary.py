@@ -2,8 +2,7 @@ import tomllib
 
 import pytest
 
-from preflight.errors import ConfigError
-from preflight.vocabulary import (
+from preflight.checks.portal.vocabulary import (
     ROLE_NAMES,
     load_vocabulary,
     normalize,
@@ -11,6 +10,7 @@ from preflight.vocabulary import (
     split_identifier,
     url_tokens,
 )
+from preflight.errors import ConfigError
 
 VOCAB = load_vocabulary()
 

@@ -5,8 +5,8 @@ Registered by hand (no import-time discovery); ``tests/checks/test_registry.py``
 
 from __future__ import annotations
 
-from .base import Check, CheckConfig
-from . import clock, cookies, domain, portal, submission, transport
+from preflight.checks import clock, cookies, domain, portal, submission, transport
+from preflight.checks.base import Check, CheckConfig
 
 CHECKS: dict[str, Check] = {
     "domain": domain.check,

@@ -3,30 +3,60 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
-from ..config import Allowlist
-from ..models import CheckResult, Finding, PageSnapshot, Severity
+from preflight.config.allowlist import Allowlist
+from preflight.config.settings import Settings
+from preflight.model.report import CheckResult, Finding, Severity
+from preflight.model.snapshot import PageSnapshot
+from preflight.rules.lookalike.judge import HostJudge
 
-if TYPE_CHECKING:  # pragma: no cover
-    from ..vocabulary import Vocabulary
+if TYPE_CHECKING:  # pragma: no cover - the portal package imports this module
+    from preflight.checks.portal.vocabulary import Vocabulary
+
+
+def load_vocabulary(path: str | None = None) -> "Vocabulary":
+    from preflight.checks.portal.vocabulary import load_vocabulary as load
+
+    return load(path)
 
 
 @dataclass(frozen=True)
 class CheckConfig:
-    """Everything a check may depend on besides the snapshot. Frozen and plain."""
+    """Everything a check may depend on besides the snapshot: frozen, plain, built once per run.
+
+    Checks load no files: the vocabulary and the host judge are built here, at the edge
+    (``CheckConfig.build``), and handed to every check.
+    """
 
     allowlist: Allowlist
+    settings: Settings = field(default_factory=Settings)
+    """Thresholds from ``preflight.toml`` (defaults when there is none)."""
+    vocabulary: Vocabulary = field(default_factory=load_vocabulary)
+    """The portal check's words: packaged, plus ``[portal] vocabulary`` from preflight.toml."""
+    judge: HostJudge | None = None
+    """The host judge for ``allowlist`` (built from it when not given)."""
     expect_role: str | None = None
-    """``--expect provider|member|employer``: the user's intent for hosts not on the list."""
-    settings: Mapping[str, Any] = field(default_factory=dict)
-    """Thresholds from ``preflight.toml`` / options, keyed ``"<check>.<name>"``."""
+    """``--expect provider|member|employer|broker``: the user's intent for hosts not on the list."""
     now: float | None = None
     """Local Unix time of the run (tests pin it)."""
 
-    def setting(self, key: str, default: Any) -> Any:
-        return self.settings.get(key, default)
+    def __post_init__(self) -> None:
+        if self.judge is None:
+            object.__setattr__(self, "judge", HostJudge.for_allowlist(self.allowlist))
+
+    @classmethod
+    def build(cls, allowlist: Allowlist, settings: Settings | None = None, expect_role: str | None = None,
+              now: float | None = None) -> "CheckConfig":
+        """The tables every check needs (vocabulary, host judge), built once for a run."""
+        settings = settings or Settings()
+        return cls(allowlist=allowlist, settings=settings, vocabulary=load_vocabulary(settings.portal.vocabulary),
+                   expect_role=expect_role, now=now)
+
+    @property
+    def host_judge(self) -> HostJudge:
+        assert self.judge is not None
+        return self.judge
 
 
 Check = Callable[[PageSnapshot, CheckConfig], CheckResult]
@@ -44,18 +74,3 @@ class FindingList:
 
     def result(self, data: Mapping[str, Any] | None = None) -> CheckResult:
         return CheckResult(self.check, tuple(self.items), data)
-
-
-SETTING_VOCABULARY = "portal.vocabulary"
-"""Check setting: path of a vocabulary override file (``[portal] vocabulary`` in preflight.toml)."""
-
-
-def vocabulary(config: CheckConfig) -> "Vocabulary":
-    """The vocabulary for this run: packaged, plus ``[portal] vocabulary`` from preflight.toml.
-
-    One resolution for every check, so they all read the same words (and share one cache entry).
-    """
-    from ..vocabulary import load_vocabulary
-
-    override = config.setting(SETTING_VOCABULARY, None)
-    return load_vocabulary(str(Path(override).resolve()) if override else None)

@@ -13,19 +13,21 @@ import statistics
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-from ..clock import SkewBounds, SkewEstimate, by_host, estimate, parse_http_date
-from ..cookiejar import parse_set_cookie
-from ..hosts import host_of
-from ..models import CheckResult, PageSnapshot, SetCookieHeader, Severity
-from .base import CheckConfig, FindingList
+from preflight.checks.base import CheckConfig, FindingList
+from preflight.config.settings import ClockSettings
+from preflight.model.report import CheckResult, Severity
+from preflight.model.snapshot import PageSnapshot, SetCookieHeader
+from preflight.rules.hosts import host_of
+from preflight.rules.jar import parse_set_cookie
+from preflight.rules.skew import (
+    SkewBounds,
+    SkewEstimate,
+    by_host,
+    estimate,
+    parse_http_date,
+)
 
 NAME = "clock"
-WARN_S = 30.0
-"""From here one-time codes and sign-in tokens start to fail (``clock.warn_s``)."""
-FAIL_S = 300.0
-"""From here most sign-ins fail (``clock.fail_s``)."""
-ODD_S = 2.0
-"""A host further than this from the others' time is not trusted (``clock.odd_s``)."""
 FIX = "Set this computer's date and time automatically (Windows: Settings > Time & language > " \
       "Date & time > Set time automatically; macOS: System Settings > General > Date & Time)."
 
@@ -47,7 +49,7 @@ class Consensus:
         return round(max(skews) - min(skews), 3) if skews else 0.0
 
 
-def agree(estimates: Sequence[SkewEstimate], preferred_host: str, odd_s: float = ODD_S) -> Consensus:
+def agree(estimates: Sequence[SkewEstimate], preferred_host: str, odd_s: float = ClockSettings.odd_s) -> Consensus:
     """Median of the hosts that agree; with two that disagree, the final page's host wins.
 
     The median is monotone in each input, so the medians of the lower and of the upper bounds
@@ -111,9 +113,8 @@ def check(snapshot: PageSnapshot, config: CheckConfig) -> CheckResult:
     if not snapshot.clock_samples:
         return CheckResult(NAME)  # not measured (--no-clock, or the visit ended first)
     found = FindingList(NAME)
-    warn_s = float(config.setting("clock.warn_s", WARN_S))
-    fail_s = float(config.setting("clock.fail_s", FAIL_S))
-    odd_s = float(config.setting("clock.odd_s", ODD_S))
+    thresholds = config.settings.clock
+    warn_s, fail_s, odd_s = thresholds.warn_s, thresholds.fail_s, thresholds.odd_s
     final_host = host_of(snapshot.final_url)
     estimates = [estimate(samples, host) for host, samples in by_host(snapshot.clock_samples).items()]
     consensus = agree(estimates, final_host, odd_s)

@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any, Iterable, Sequence
 
-from .. import cookiejar as jar
-from ..config import LOGIN_ROLES
-from ..hosts import registrable_domain
-from ..models import CheckResult, CookieFacts, ExistingCookies, PageSnapshot, Severity
-from .base import CheckConfig, FindingList
+from preflight.checks.base import CheckConfig, FindingList
+from preflight.config.allowlist import LOGIN_ROLES
+from preflight.model.report import CheckResult, Severity
+from preflight.model.snapshot import CookieFacts, ExistingCookies, PageSnapshot
+from preflight.rules import jar
+from preflight.rules.hosts import registrable_domain
 
 NAME = "cookies"
 PROBE_PREFIX = "__preflight_probe_"

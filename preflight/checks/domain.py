@@ -9,11 +9,19 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from ..hosts import host_of, is_loopback
-from ..loginform import recovery_links
-from ..lookalike import INVALID, LOOKALIKE, OFFICIAL, SAME_ORGANIZATION, HostJudge, HostJudgement
-from ..models import CheckResult, FrameFacts, PageSnapshot, Severity
-from .base import CheckConfig, FindingList, vocabulary
+from preflight.checks.base import CheckConfig, FindingList
+from preflight.checks.portal.loginform import recovery_links
+from preflight.model.report import CheckResult, Severity
+from preflight.model.snapshot import FrameFacts, PageSnapshot
+from preflight.rules.hosts import host_of, is_loopback
+from preflight.rules.lookalike.judge import (
+    INVALID,
+    LOOKALIKE,
+    OFFICIAL,
+    SAME_ORGANIZATION,
+    HostJudge,
+    HostJudgement,
+)
 
 NAME = "domain"
 _TRUSTED_SUBRESOURCE = (OFFICIAL, SAME_ORGANIZATION)
@@ -30,7 +38,7 @@ def flow_urls(snapshot: PageSnapshot) -> list[tuple[str, str]]:
 
 def check(snapshot: PageSnapshot, config: CheckConfig) -> CheckResult:
     found = FindingList(NAME)
-    judge = HostJudge.for_allowlist(config.allowlist)
+    judge = config.host_judge
     official: list[dict[str, str]] = []
     page_https = snapshot.final_url.startswith("https:")
     for url, where in flow_urls(snapshot):
@@ -128,7 +136,7 @@ def _recovery_links(found: FindingList, judge: HostJudge, snapshot: PageSnapshot
                     config: CheckConfig) -> None:
     """"Forgot user ID / password", "Register", "Unlock" must stay on the payer's official hosts:
     a recovery path on another site is where phishers ask for the details they lack."""
-    vocab = vocabulary(config)
+    vocab = config.vocabulary
     seen: set[str] = set()
     for frame in frames:
         for link in recovery_links(frame, snapshot.final_url or frame.url, vocab):

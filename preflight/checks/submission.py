@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from ..models import BlockedRequest, CheckResult, PageSnapshot, Severity
-from .base import CheckConfig, FindingList
+from preflight.checks.base import CheckConfig, FindingList
+from preflight.model.report import CheckResult, Severity
+from preflight.model.snapshot import BlockedRequest, PageSnapshot
 
 NAME = "submission"
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from ..hosts import host_of
-from ..models import CheckResult, PageSnapshot, Severity
-from .base import CheckConfig, FindingList
+from preflight.checks.base import CheckConfig, FindingList
+from preflight.model.report import CheckResult, Severity
+from preflight.model.snapshot import PageSnapshot
+from preflight.rules.hosts import host_of
 
 NAME = "transport"
 _OLD_TLS = ("TLS 1.0", "TLS 1.1", "SSL 3.0")
@@ -30,7 +31,7 @@ def check(snapshot: PageSnapshot, config: CheckConfig) -> CheckResult:
         if tls.valid_to is not None and now:
             days = (tls.valid_to - now) / 86400
             evidence["days_to_expiry"] = round(days, 1)
-            warn_days = float(config.setting("transport.cert_warn_days", 14))
+            warn_days = config.settings.transport.cert_warn_days
             if days < 0:
                 found.add("cert_expired", Severity.FAIL,
                           f"The certificate of {host} has expired: browsers will refuse the portal.", **evidence)

@@ -5,9 +5,9 @@ its certificates (and deliberately bad ones); pages and ``_routes.toml`` scenari
 ``site/<host>/``.
 """
 
-from .certs import CertPair, spki_sha256_base64
-from .routes import RoutesError
-from .server import MockPortal, MockPortalError, RequestLog, serve
+from preflight.mock.certs import CertPair, spki_sha256_base64
+from preflight.mock.routes import RoutesError
+from preflight.mock.server import MockPortal, MockPortalError, RequestLog, serve
 
 __all__ = ["CertPair", "MockPortal", "MockPortalError", "RequestLog", "RoutesError", "serve",
            "spki_sha256_base64"]

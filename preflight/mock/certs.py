@@ -126,7 +126,7 @@ def untrusted_cert(directory: Path, hosts: Iterable[str]) -> CertPair:
 def spki_sha256_base64(cert_pem_path: Path | str) -> str:
     """Base64 SHA-256 of the DER SubjectPublicKeyInfo: Chromium's SPKI-list pin format (the same
     computation ``--trust-cert`` uses, so the pin printed is the pin applied)."""
-    from ..browser import spki_hash
+    from preflight.config.network import spki_hash
 
     return spki_hash(cert_pem_path)
 

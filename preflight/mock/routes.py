@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..config import read_toml
-from ..errors import ConfigError
+from preflight.config.toml import read_toml
+from preflight.errors import ConfigError
 
 ROUTES_FILE = "_routes.toml"
 MAX_SIZE_BYTES = 256 * 1024 * 1024

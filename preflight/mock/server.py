@@ -31,10 +31,10 @@ from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import urlsplit
 
-from ..errors import PreflightError
-from .certs import CertPair, generate_cert, spki_sha256_base64
-from .routes import HostSettings, Route
-from .site import HostSite, Site, content_type, host_from_header
+from preflight.errors import PreflightError
+from preflight.mock.certs import CertPair, generate_cert, spki_sha256_base64
+from preflight.mock.routes import HostSettings, Route
+from preflight.mock.site import HostSite, Site, content_type, host_from_header
 
 logger = logging.getLogger(__name__)
 

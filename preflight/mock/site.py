@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
 
-from .routes import ROUTES_FILE, HostRoutes, RoutesError, load_routes
+from preflight.mock.routes import ROUTES_FILE, HostRoutes, RoutesError, load_routes
 
 PACKAGED_ROOT = Path(__file__).with_name("site")
 DEFAULT_HOST = "_default"

@@ -1,12 +1,20 @@
-"""Output formats, chosen through one enum; every member has a reporter (tested)."""
+"""Output formats, chosen through one enum; every report kind maps each format it has to a reporter.
+
+Reporters return strings; the CLI opens files after the run (``-`` is stdout). Tests check that
+every member has a reporter for run reports, and that the CLI renders only through ``render``.
+"""
 
 from __future__ import annotations
 
 import enum
-from typing import Callable
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping, Sequence
 
-from ..models import RunReport
-from . import console, json, junit
+from preflight.config.allowlist import Allowlist
+from preflight.model.report import RunReport
+from preflight.reporters import allowlist as allowlist_reporter
+from preflight.reporters import json, junit, vet
+from preflight.vet import VetResult
 
 
 class OutputFormat(enum.Enum):
@@ -15,8 +23,45 @@ class OutputFormat(enum.Enum):
     JUNIT = "junit"
 
 
-REPORTERS: dict[OutputFormat, Callable[[RunReport], str]] = {
-    OutputFormat.CONSOLE: console.render,
-    OutputFormat.JSON: json.render,
-    OutputFormat.JUNIT: junit.render,
+@dataclass(frozen=True)
+class RenderOptions:
+    color: bool = False
+    verbose: bool = False
+
+
+def _console_run(report: RunReport, options: RenderOptions) -> str:
+    # Rich is imported only when a console report is asked for (``vet --json`` stays light).
+    from preflight.reporters import console
+
+    return console.render(report, color=options.color, verbose=options.verbose)
+
+
+RUN_REPORTERS: Mapping[OutputFormat, Callable[[RunReport, RenderOptions], str]] = {
+    OutputFormat.CONSOLE: _console_run,
+    OutputFormat.JSON: lambda report, _options: json.render(report),
+    OutputFormat.JUNIT: lambda report, _options: junit.render(report),
 }
+VET_REPORTERS: Mapping[OutputFormat, Callable[[Sequence[VetResult], RenderOptions], str]] = {
+    OutputFormat.CONSOLE: lambda results, _options: vet.render_text(results),
+    OutputFormat.JSON: lambda results, _options: vet.render_json(results),
+}
+ALLOWLIST_REPORTERS: Mapping[OutputFormat, Callable[[Allowlist, RenderOptions], str]] = {
+    OutputFormat.CONSOLE: lambda allowlist, _options: allowlist_reporter.render_text(allowlist),
+    OutputFormat.JSON: lambda allowlist, _options: allowlist_reporter.render_json(allowlist),
+}
+REPORTERS: Mapping[type, Mapping[OutputFormat, Callable[[Any, RenderOptions], str]]] = {
+    RunReport: RUN_REPORTERS,
+    tuple: VET_REPORTERS,
+    Allowlist: ALLOWLIST_REPORTERS,
+}
+"""Report kind -> its reporters (vet results travel as a tuple of ``VetResult``)."""
+
+
+def render(document: RunReport | Allowlist | Sequence[VetResult], output: OutputFormat,
+           options: RenderOptions = RenderOptions()) -> str:
+    """The one way the CLI turns a result into text."""
+    kind = tuple if isinstance(document, (list, tuple)) else type(document)
+    reporters = REPORTERS[kind]
+    if output not in reporters:
+        raise ValueError(f"no {output.value} output for {kind.__name__}")
+    return reporters[output](tuple(document) if kind is tuple else document, options)

@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from ..models import RunReport, Severity, TargetResult, Verdict
+from preflight.model.report import RunReport, Severity, TargetResult, Verdict
 
 _STYLE = {Severity.FAIL: "bold red", Severity.WARN: "yellow", Severity.PASS: "green", Severity.INFO: "dim"}
 _VERDICT = {Verdict.FAIL: "bold red", Verdict.ERROR: "bold magenta", Verdict.WARN: "yellow", Verdict.PASS: "bold green"}

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..models import SCHEMA_RUN, Finding, RunReport, TargetResult, to_jsonable
-from ..redact import redact_url
+from preflight.model.report import SCHEMA_RUN, Finding, RunReport, TargetResult
+from preflight.model.serialize import to_jsonable
+from preflight.rules.redact import redact_url
 
 
 def finding_to_dict(finding: Finding) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from ..models import RunReport, Severity, Verdict
+from preflight.model.report import RunReport, Severity, Verdict
 
 
 def render(report: RunReport) -> str:

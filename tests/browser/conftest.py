@@ -11,7 +11,8 @@ from typing import Any, Iterator
 
 import pytest
 
-from preflight.browser import LaunchOptions, find_browser, parse_connect_to, spki_hash
+from preflight.capture.browser import LaunchOptions, find_browser
+from preflight.config.network import parse_connect_to, spki_hash
 from preflight.mock.server import MockPortal
 
 FIXTURES = Path(__file__).resolve().parent.parent.parent / "fixtures"

@@ -22,13 +22,15 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from preflight import profile, runner
-from preflight.browser import LaunchOptions, find_browser, spki_hash
-from preflight.capture import CaptureOptions, capture
+from preflight.capture import existing_state as profile
+from preflight.capture import third_party
+from preflight.capture.browser import LaunchOptions, find_browser
+from preflight.capture.visit import CaptureOptions, capture
 from preflight.checks import cookies
 from preflight.checks.base import CheckConfig
-from preflight.config import load_allowlist
-from preflight.hosts import host_of
+from preflight.config.allowlist import load_allowlist
+from preflight.config.network import spki_hash
+from preflight.rules.hosts import host_of
 
 pytestmark = pytest.mark.browser
 
@@ -130,7 +132,7 @@ async def test_login_that_needs_third_party_cookies_is_reported(browser, playwri
     async def visit(path: str):
         url = mock_portal.url(PORTAL, path)
         shot = await capture(browser, url, OPTIONS)
-        probe = await runner.third_party_probe(playwright, launch, browser, url, OPTIONS)
+        probe = await third_party.third_party_probe(playwright, launch, browser, url, OPTIONS)
         return replace(shot, third_party_probe=probe)
 
     required, optional = await asyncio.gather(visit("/third-party-required"), visit("/third-party-optional"))

@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from preflight import browser as browser_mod
-from preflight.capture import CaptureOptions, capture
+from preflight.capture import browser as browser_mod
+from preflight.capture.visit import CaptureOptions, capture
+from preflight.checks.portal.loginform import find_login_form
+from preflight.checks.portal.roles import classify_role
+from preflight.checks.portal.vocabulary import load_vocabulary
 from preflight.errors import BrowserNotFound
-from preflight.loginform import find_login_form
-from preflight.roles import classify_role
-from preflight.vocabulary import load_vocabulary
 
 pytestmark = pytest.mark.browser
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from preflight.capture import CaptureOptions, capture
+from preflight.capture.visit import CaptureOptions, capture
 
 pytestmark = pytest.mark.browser
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from preflight.hosts import InvalidURL, normalize_host, parse_url
+from preflight.rules.hosts import InvalidURL, normalize_host, parse_url
 
 pytestmark = pytest.mark.browser
 TABLE = json.loads((Path(__file__).resolve().parent.parent / "data" / "url_table.json").read_text(encoding="utf-8"))

@@ -11,8 +11,17 @@ from hypothesis import strategies as st
 
 from preflight.checks import CheckConfig
 from preflight.checks.clock import check
-from preflight.clock import SkewBounds, estimate, intersect_all, naive_skew, parse_http_date, sample_bounds
-from preflight.models import ClockSample, SetCookieHeader, Severity
+from preflight.config.settings import ClockSettings, Settings
+from preflight.model.report import Severity
+from preflight.model.snapshot import ClockSample, SetCookieHeader
+from preflight.rules.skew import (
+    SkewBounds,
+    estimate,
+    intersect_all,
+    naive_skew,
+    parse_http_date,
+    sample_bounds,
+)
 
 from ..factories import CIGNA_HCP, default_allowlist, snapshot
 
@@ -177,7 +186,7 @@ def test_thresholds(skew, expected):
 
 
 def test_thresholds_are_configurable():
-    config = CheckConfig(allowlist=default_allowlist(), settings={"clock.warn_s": 5, "clock.fail_s": 10})
+    config = CheckConfig(allowlist=default_allowlist(), settings=Settings(clock=ClockSettings(warn_s=5, fail_s=10)))
     assert codes(check(snapshot(clock_samples=straddling(6.0)), config)) == {"clock.skew": Severity.WARN}
     assert codes(check(snapshot(clock_samples=straddling(-12.0)), config)) == {"clock.skew": Severity.FAIL}
 

@@ -8,12 +8,20 @@ from pathlib import Path
 
 import pytest
 
-from preflight import cli, profile
+from preflight import cli
+from preflight.capture import existing_state as profile
 from preflight.checks import cookies
 from preflight.checks.base import CheckConfig
-from preflight.config import load_allowlist
-from preflight.models import (CookieFacts, ExistingCookies, FrameFacts, InputFacts, PageSnapshot, Severity,
-                              ThirdPartyProbe)
+from preflight.config.allowlist import load_allowlist
+from preflight.model.report import Severity
+from preflight.model.snapshot import (
+    CookieFacts,
+    ExistingCookies,
+    FrameFacts,
+    InputFacts,
+    PageSnapshot,
+    ThirdPartyProbe,
+)
 from tests.factories import default_allowlist, snapshot
 from tests.test_cookiejar import PORTAL, SENT_AT, header, kept, visit
 
@@ -178,9 +186,8 @@ def test_loadable_state_leaves_out_what_a_browser_would_refuse():
 
 
 def run_cli(capsys, *args: str) -> tuple[int, str]:
-    with pytest.raises(SystemExit) as exited:
-        cli.main(["check", "https://provider.example.com/", *args])
-    return exited.value.code, capsys.readouterr().err
+    status = cli.main(["check", "https://provider.example.com/", *args])
+    return status, capsys.readouterr().err
 
 
 @pytest.mark.parametrize("args, needle", [

@@ -1,6 +1,13 @@
 from preflight.checks import CheckConfig
 from preflight.checks.domain import check
-from preflight.models import FormFacts, FrameFacts, InputFacts, LinkFacts, ResourceRequest, Severity
+from preflight.model.report import Severity
+from preflight.model.snapshot import (
+    FormFacts,
+    FrameFacts,
+    InputFacts,
+    LinkFacts,
+    ResourceRequest,
+)
 
 from ..factories import default_allowlist, snapshot
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from preflight.checks import CHECKS, CheckConfig
-from preflight.checks import portal
-from preflight.checks.base import SETTING_VOCABULARY
-from preflight.models import PageSnapshot, Severity
+from preflight.checks import CHECKS, CheckConfig, portal
+from preflight.config.settings import PortalSettings, Settings
+from preflight.model.report import Severity
+from preflight.model.snapshot import PageSnapshot
 
 from ..factories import default_allowlist
 from ..portal_pages import box, button, form, frame, login_page, page, password
@@ -145,7 +145,8 @@ def test_a_vocabulary_override_from_the_settings(tmp_path):
     extra.write_text('[role.provider]\nstrong = ["prestadores"]\n[health]\nstrong = ["obra social"]\n')
     snapshot = login_page("Prestadores", title="Obra social Acme | Prestadores", text="Prestadores de la obra social")
     assert portal.check(snapshot, CONFIG).data["role"] == "unknown"
-    config = CheckConfig(allowlist=default_allowlist(), settings={SETTING_VOCABULARY: str(extra)})
+    config = CheckConfig(allowlist=default_allowlist(), settings=Settings(portal=PortalSettings(vocabulary=str(extra))))
+    config = CheckConfig.build(config.allowlist, config.settings)
     assert portal.check(snapshot, config).data["role"] == "provider"
 
 

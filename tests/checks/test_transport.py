@@ -1,7 +1,8 @@
 from preflight.checks import CheckConfig
-from preflight.checks.transport import check
 from preflight.checks.submission import check as submission_check
-from preflight.models import BlockedRequest, Severity, TlsFacts
+from preflight.checks.transport import check
+from preflight.model.report import Severity
+from preflight.model.snapshot import BlockedRequest, TlsFacts
 
 from ..factories import default_allowlist, snapshot
 

@@ -119,7 +119,11 @@ def test_each_attempt_is_reported(trap_run, trap):
     result = next(r for r in report["results"] if r["target"].endswith("/" + trap["page"]))
     assert trap["sentinel"] not in json.dumps(result)
     if trap.get("may_not_fire") and not result["blocked_requests"]:
-        pytest.skip(f"{trap['page']}: the visit ended before the trap fired")
+        # README's documented limit: a timer that fires after the visit left the page never runs.
+        # Then nothing was attempted, the report says exactly that, and the log shows nothing sent
+        # (test_the_server_never_received_a_body_a_post_or_a_sentinel).
+        assert "submission.none" in {f["code"] for f in result["findings"]}, trap["page"]
+        return
     assert result["blocked_requests"], f"{trap['page']}: {trap['what']} was not reported"
     assert any(f["code"] in ("submission.blocked", "submission.telemetry_blocked") for f in result["findings"])
     assert trap["sentinel"] not in json.dumps(result)

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from preflight.config import packaged_default_text, parse_allowlist
-from preflight.hosts import parse_url
+from preflight.config.allowlist import packaged_default_text, parse_allowlist
 from preflight.mock import MockPortal, RoutesError
 from preflight.mock.routes import Route, load_routes
 from preflight.mock.server import plan_response
 from preflight.mock.site import Site
+from preflight.rules.hosts import parse_url
 
 
 def host_dir(root: Path, routes: str, host: str = "bad.test") -> Path:

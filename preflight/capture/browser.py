@@ -1,0 +1,140 @@
+"""Find and launch a Chromium; turn ``--resolve``/``--connect-to``/``--trust-cert`` into flags.
+
+Playwright is imported only by the browser-driving layer (this module, ``guard``, ``capture``,
+and the orchestration in ``runner``, ``profile`` and ``doctor``), always lazily, so that
+``preflight --version`` and ``preflight vet`` never load it. Checks and reporters never do.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from preflight.errors import BrowserNotFound, UsageError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from playwright.async_api import Browser, Playwright
+
+from preflight.config.network import HostMapping
+
+ENV_BROWSER = "PREFLIGHT_BROWSER"
+
+CHANNELS = ("chrome", "msedge", "chrome-beta", "msedge-beta", "msedge-dev")
+
+PATH_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "microsoft-edge")
+
+# Quiet, offline, reproducible: nothing phones home, nothing is saved or filled.
+LAUNCH_FLAGS = (
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--no-first-run",
+    "--no-default-browser-check",
+    "--disable-domain-reliability",
+    "--disable-client-side-phishing-detection",
+    "--disable-breakpad",
+    "--metrics-recording-only",
+    "--password-store=basic",
+    "--disable-quic",
+    "--dns-prefetch-disable",  # a <link rel=dns-prefetch> to SECRET.example would leak through DNS
+    # No --disable-features here: Chromium keeps only the last one, and Playwright's own list
+    # carries interception fixes (and already turns off OptimizationHints, MediaRouter ...).
+)
+
+
+@dataclass(frozen=True)
+class BrowserChoice:
+    """Which Chromium to drive and why it was picked (shown in reports and ``doctor``)."""
+
+    executable_path: str | None = None
+    channel: str | None = None
+    source: str = ""
+    """``--browser-path``, ``PREFLIGHT_BROWSER``, ``--browser-channel``, ``playwright``, ``PATH``."""
+
+    def describe(self) -> str:
+        what = self.executable_path or f"channel {self.channel}"
+        return f"{what} (from {self.source})"
+
+
+@dataclass(frozen=True)
+class LaunchOptions:
+    choice: BrowserChoice
+    mappings: tuple[HostMapping, ...] = ()
+    trusted_spki: tuple[str, ...] = ()
+    extra_args: tuple[str, ...] = field(default_factory=tuple)
+
+    def args(self) -> list[str]:
+        args = list(LAUNCH_FLAGS)
+        if self.mappings:
+            # Anything not mapped still resolves normally; QUIC off so the mapping covers all traffic.
+            args.append("--host-resolver-rules=" + ", ".join(m.rule() for m in self.mappings))
+        if self.trusted_spki:
+            args.append("--ignore-certificate-errors-spki-list=" + ",".join(self.trusted_spki))
+        args.extend(self.extra_args)
+        return args
+
+
+def find_browser(path: str | None = None, channel: str | None = None,
+                 playwright_managed: str | None = None) -> BrowserChoice:
+    """Pick a Chromium: explicit path, env, channel, Playwright-managed, then PATH.
+
+    ``playwright_managed`` is Playwright's own idea of its Chromium's path (may not exist).
+    """
+    if path:
+        return _existing(path, "--browser-path")
+    env = os.environ.get(ENV_BROWSER)
+    if env:
+        return _existing(env, ENV_BROWSER)
+    if channel:
+        if channel not in CHANNELS:
+            raise UsageError(f"unknown browser channel {channel!r}", f"use one of {', '.join(CHANNELS)}")
+        return BrowserChoice(channel=channel, source="--browser-channel")
+    if playwright_managed and os.path.isfile(playwright_managed):
+        return BrowserChoice(executable_path=playwright_managed, source="playwright")
+    for name in PATH_NAMES:
+        found = shutil.which(name)
+        if found:
+            return BrowserChoice(executable_path=found, source="PATH")
+    raise BrowserNotFound(
+        "no Chromium found",
+        "install one (Debian: apt-get install -y chromium; elsewhere: python -m playwright install "
+        "chromium), or pass --browser-path PATH, set PREFLIGHT_BROWSER, or use --browser-channel chrome",
+    )
+
+
+def _existing(path: str, source: str) -> BrowserChoice:
+    resolved = shutil.which(path) or path
+    if not os.path.isfile(resolved) or not os.access(resolved, os.X_OK):
+        raise BrowserNotFound(f"browser {path!r} (from {source}) is not an executable file",
+                              "point it at a Chromium, Chrome or Edge binary")
+    return BrowserChoice(executable_path=resolved, source=source)
+
+
+def playwright_managed_path(playwright: "Playwright") -> str | None:
+    try:
+        return playwright.chromium.executable_path
+    except Exception:  # noqa: BLE001 - Playwright raises plain Error when not installed
+        return None
+
+
+async def launch(playwright: "Playwright", options: LaunchOptions, timeout_s: float = 30.0) -> "Browser":
+    from playwright.async_api import Error as PlaywrightError
+
+    from preflight.errors import BrowserLaunchError
+
+    try:
+        return await playwright.chromium.launch(
+            executable_path=options.choice.executable_path,
+            channel=options.choice.channel,
+            headless=True,
+            args=options.args(),
+            timeout=timeout_s * 1000,
+            handle_sigint=False,
+        )
+    except PlaywrightError as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise BrowserLaunchError(f"could not start {options.choice.describe()}: {first}",
+                                 "run `preflight doctor` to check the browser set-up") from None

@@ -1,0 +1,66 @@
+"""The DOM facts of every frame, read by ``dom.js`` (never focusing, typing or clicking)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from importlib import resources
+from typing import TYPE_CHECKING, Any, Mapping
+
+from preflight.model.snapshot import (
+    ButtonFacts,
+    FormFacts,
+    FrameFacts,
+    InputFacts,
+    LinkFacts,
+)
+from preflight.rules.hosts import host_of
+from preflight.rules.redact import (
+    redact_url,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from playwright.async_api import Page
+
+DOM_SCRIPT = resources.files("preflight.capture").joinpath("dom.js").read_text(encoding="utf-8")
+
+DOM_LIMITS = {"maxText": 20000, "maxLinks": 400, "maxInputs": 200}
+
+MAX_FRAMES = 30
+
+
+async def read_frames(page: "Page", deadline: float) -> tuple[FrameFacts, ...]:
+    main_origin = _origin(page.url)
+    facts: list[FrameFacts] = []
+    for frame in page.frames[:MAX_FRAMES]:
+        parent = frame.parent_frame
+        try:
+            raw = await asyncio.wait_for(frame.evaluate(DOM_SCRIPT, DOM_LIMITS),
+                                         timeout=max(0.2, min(5.0, deadline - time.monotonic())))
+            facts.append(frame_facts(raw, frame.name, parent.url if parent else None,
+                                      _origin(frame.url) != main_origin))
+        except Exception as exc:  # noqa: BLE001 - detached, crashed or busy frame
+            facts.append(FrameFacts(url=redact_url(frame.url), name=frame.name,
+                                    parent_url=redact_url(parent.url) if parent else None,
+                                    cross_origin=_origin(frame.url) != main_origin,
+                                    error=str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__))
+    return tuple(facts)
+
+
+def _origin(url: str) -> str:
+    scheme = url.split(":", 1)[0]
+    return f"{scheme}://{host_of(url)}"
+
+
+def frame_facts(raw: Mapping[str, Any], name: str, parent_url: str | None, cross_origin: bool) -> FrameFacts:
+    return FrameFacts(
+        url=redact_url(raw.get("url", "")), name=name,
+        parent_url=redact_url(parent_url) if parent_url is not None else None,
+        cross_origin=cross_origin, title=raw.get("title", ""), headings=tuple(raw.get("headings", ())),
+        text=raw.get("text", ""), nav_text=raw.get("nav_text", ""), lang=raw.get("lang", ""),
+        forms=tuple(FormFacts(**{**f, "action": redact_url(f.get("action", ""))}) for f in raw.get("forms", ())),
+        inputs=tuple(InputFacts(**i) for i in raw.get("inputs", ())),
+        buttons=tuple(ButtonFacts(**b) for b in raw.get("buttons", ())),
+        links=tuple(LinkFacts(**{**link, "href": redact_url(link.get("href", ""))}) for link in raw.get("links", ())),
+        scripts=tuple(redact_url(s) for s in raw.get("scripts", ())),
+    )

@@ -1,0 +1,128 @@
+"""One browser for a run: the Playwright driver, the launch, a relaunch when it dies, the visits.
+
+The runner talks to a ``BrowserSession`` only through plain data (targets, ``CaptureOptions``,
+``PageSnapshot``) and ``CaptureFailed``; no Playwright object leaves this package. Every
+Playwright error of a visit becomes a ``CaptureFailed`` with a ``target.*``/``browser.*`` code;
+anything else raised here is a bug in preflight and is left to propagate (exit 70).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from contextlib import AsyncExitStack
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from preflight.capture import browser as browser_mod
+from preflight.capture.neterrors import classify_error
+from preflight.capture.visit import CaptureFailed, CaptureOptions, capture
+from preflight.config.network import HostMapping, spki_hash
+from preflight.model.snapshot import ExistingCookies, PageSnapshot, ThirdPartyProbe
+
+if TYPE_CHECKING:  # pragma: no cover
+    from playwright.async_api import Browser, Playwright
+
+GRACE_S = 3.0
+"""Time beyond ``--timeout`` for closing a context that hung."""
+
+
+@dataclass(frozen=True)
+class BrowserSpec:
+    """Which browser, and how it reaches the targets: everything a launch needs, as plain data."""
+
+    browser_path: str | None = None
+    browser_channel: str | None = None
+    mappings: tuple[HostMapping, ...] = ()
+    trust_certs: tuple[str, ...] = ()
+    launch_timeout_s: float = 30.0
+
+
+class BrowserSession:
+    """The run's browser. ``async with BrowserSession(spec) as session`` starts it; leaving stops it.
+
+    Relaunched when it died (the batch carries on); ``relaunches`` counts how often.
+    """
+
+    def __init__(self, spec: BrowserSpec) -> None:
+        self.spec = spec
+        self.relaunches = 0
+        self._stack = AsyncExitStack()
+        self._playwright: Playwright | None = None
+        self._browser: Browser | None = None
+        self._launch: browser_mod.LaunchOptions | None = None
+        self._lock = asyncio.Lock()
+        self.choice: browser_mod.BrowserChoice | None = None
+
+    async def __aenter__(self) -> "BrowserSession":
+        from playwright.async_api import async_playwright
+
+        spki = tuple(spki_hash(path) for path in self.spec.trust_certs)
+        try:
+            self._playwright = await self._stack.enter_async_context(async_playwright())
+            self.choice = browser_mod.find_browser(self.spec.browser_path, self.spec.browser_channel,
+                                                   browser_mod.playwright_managed_path(self._playwright))
+            self._launch = browser_mod.LaunchOptions(self.choice, self.spec.mappings, spki)
+            await self._get()
+        except BaseException:
+            await self.close()
+            raise
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+    @property
+    def description(self) -> str:
+        return self.choice.describe() if self.choice else ""
+
+    async def _get(self) -> "Browser":
+        assert self._playwright is not None and self._launch is not None
+        async with self._lock:
+            if self._browser is None or not self._browser.is_connected():
+                if self._browser is not None:
+                    self.relaunches += 1
+                self._browser = await browser_mod.launch(self._playwright, self._launch,
+                                                         timeout_s=self.spec.launch_timeout_s)
+            return self._browser
+
+    async def close(self) -> None:
+        if self._browser is not None:
+            try:
+                await asyncio.wait_for(self._browser.close(), timeout=10)
+            except Exception:  # noqa: BLE001 - already gone
+                pass
+            self._browser = None
+        await self._stack.aclose()
+
+    async def visit(self, target: str, options: CaptureOptions) -> PageSnapshot:
+        """One guarded visit, bounded by ``options.timeout_s`` plus a grace for closing."""
+        from playwright.async_api import Error as PlaywrightError
+
+        try:
+            browser = await self._get()
+            return await asyncio.wait_for(capture(browser, target, options), timeout=options.timeout_s + GRACE_S)
+        except PlaywrightError as exc:  # the browser died mid-visit, or refused the page
+            code, message, transient = classify_error(str(exc))
+            raise CaptureFailed(code, message, transient=transient) from None
+
+    async def third_party_probe(self, target: str, options: CaptureOptions) -> ThirdPartyProbe:
+        from preflight.capture.third_party import third_party_probe
+
+        assert self._playwright is not None and self._launch is not None
+        return await third_party_probe(self._playwright, self._launch, await self._get(), target, options)
+
+    async def existing_state(self, profile_dir: str | None, storage_state: str | None,
+                             timeout_s: float) -> tuple[ExistingCookies | None, dict[str, Any] | None]:
+        """Facts about the cookies ``--profile`` / ``--storage-state`` hold, and the state visits start from."""
+        from preflight.capture import existing_state as state
+
+        assert self._playwright is not None and self._launch is not None
+        if profile_dir:
+            location = state.locate_profile(profile_dir)
+            existing, loaded = await state.read_profile(self._playwright, self._launch, location, timeout_s)
+            return existing, state.loadable_state(loaded)
+        if storage_state:
+            loaded = state.read_storage_state(storage_state)
+            return state.storage_state_cookies(loaded, storage_state), state.loadable_state(loaded)
+        return None, None
+

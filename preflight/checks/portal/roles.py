@@ -1,0 +1,284 @@
+"""Whose login is this: provider, member, employer, broker, or unknown (pure).
+
+Why weighted positions rather than counting words: a payer's pages all share one site, so every
+page names every audience somewhere: menus and footers list "Members | Providers | Employers",
+provider pages talk about members' eligibility, member pages invite you to find a provider, and
+both link to the other's login ("Are you a provider? Log in here"). What tells them apart is where
+the words stand: the login form, its heading and the page title say what the page is, the body
+text supports it, menus barely count, and a word in a cross-link sentence counts against its role.
+
+Why a health-care gate: shops, banks, gyms and webmail have "members" and "providers" too. Unless
+the page has health-care words, the answer is ``unknown`` however many role words it has.
+
+Every weight and word comes from ``data/vocabulary.toml``; the evidence is kept as plain sentences
+("heading 'Health Care Professionals'", "field labelled 'Tax ID'", "path /hcp/") for a help desk.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import Iterable, Mapping
+
+from preflight.checks.portal.loginform import LoginForm
+from preflight.checks.portal.vocabulary import (
+    ROLE_NAMES,
+    Hit,
+    Lexicon,
+    UrlWords,
+    Vocabulary,
+    normalize,
+    url_tokens,
+)
+from preflight.model.snapshot import FrameFacts, PageSnapshot
+from preflight.rules.hosts import host_of, url_path
+
+UNKNOWN = "unknown"
+
+_CROSS_LINK_WINDOW = 40
+
+"""Characters (about six words) after a cue such as "are you a" in which a role word is a cross-link."""
+
+_EVIDENCE_SHOWN = 6
+
+@dataclass(frozen=True)
+class Clue:
+    """One piece of evidence: a word at a place, worth some points for a role (or health care)."""
+
+    role: str
+    points: float
+    where: str
+    """Readable: "heading 'Health Care Professionals'", "page text mentions 'prior authorization'"."""
+    term: str
+    tier: float = 0.0
+    """The word's own weight (its tier) before the position multiplier; 0 for host names and
+    paths, and the weak tier for portal names ("MyChart"), so that neither anchors a role."""
+    zone: str = "main"
+    """``title``, ``heading``, ``form``, ``url``, ``main``, ``nav``, ``link`` or ``cross_link``."""
+
+@dataclass(frozen=True)
+class RoleVerdict:
+    """The role of a page, how sure, and why."""
+
+    role: str
+    """``provider``, ``member``, ``employer``, ``broker`` or ``unknown``."""
+    confidence: float
+    """In [0, 1]: grows with the winner's evidence and its lead over the runner-up. For
+    ``unknown``: how sure the page is none of the roles (1.0 for a page without health-care or
+    role words; 0.5 when two roles are too close to call)."""
+    scores: Mapping[str, float]
+    """Evidence points per role, after weighing positions."""
+    health_context: float
+    """Health-care evidence points; below ``decision.min_health`` no role is assigned."""
+    evidence: tuple[str, ...]
+    """Strongest clues for the answer (for ``unknown``: why, then the best candidate's clues)."""
+    counter_evidence: tuple[str, ...] = ()
+    """Strongest clues for other roles, cross-links included."""
+
+def classify_role(snapshot: PageSnapshot, login: LoginForm, vocab: Vocabulary) -> RoleVerdict:
+    """Classify ``snapshot`` using the login form found on it (its words weigh most)."""
+    role_clues = collect_clues(snapshot, login, vocab, vocab.roles, vocab.role_urls, vocab.zones, roles=True)
+    health_clues = collect_clues(snapshot, login, vocab, vocab.health, vocab.health_urls,
+                                 vocab.health_zones, roles=False)
+    verdict = decide(role_clues, health_clues, vocab)
+    if login.found:
+        return verdict
+    # The role is the role of a login: a landing, sign-up or reset page has none to classify.
+    leaning = ((f"the page itself reads as {verdict.role} (confidence {verdict.confidence:.2f})",)
+               if verdict.role != UNKNOWN else ())
+    return RoleVerdict(UNKNOWN, 1.0, verdict.scores, verdict.health_context,
+                       ("no login form on the page, so there is no login to classify", *leaning,
+                        *verdict.evidence[:3]), verdict.counter_evidence)
+
+def decide(role_clues: list[Clue], health_clues: list[Clue], vocab: Vocabulary) -> RoleVerdict:
+    """Weigh the clues: no health-care context, too little evidence, or two roles too close to
+    call all give ``unknown``; otherwise the best-scoring role, with a confidence."""
+    decision = vocab.decision
+    scores = {role: 0.0 for role in ROLE_NAMES}
+    for clue in role_clues:
+        if clue.role in scores:
+            scores[clue.role] += clue.points
+    scores = {role: round(max(0.0, score), 2) for role, score in scores.items()}
+    health = round(max(0.0, sum(c.points for c in health_clues)), 2)
+    specific = any(c.tier >= vocab.tiers["medium"] for c in health_clues)
+    ranked = sorted(scores.items(), key=lambda item: (-item[1], ROLE_NAMES.index(item[0])))
+    (best, top), (second, runner_up) = ranked[0], ranked[1]
+    candidate = 0.0
+    if top > 0:
+        candidate = (1 - runner_up / top) * (1 - math.exp(-top / decision["confidence_scale"]))
+        candidate *= min(1.0, 0.5 + health / (4 * decision["min_health"]))
+    why_not: str | None = None
+    # For "unknown", confidence says how sure the page is none of the roles.
+    unknown_confidence = 0.5
+    if health == 0:
+        why_not = "no health-care words on the page"
+    elif health < decision["min_health"] or not specific:
+        why_not = (f"no health-care context on the page (health-care evidence {health:g}"
+                   + (f" < {decision['min_health']:g})" if specific else ", only generic words like 'health')"))
+        unknown_confidence = 1 - 0.5 * min(1.0, health / decision["min_health"])
+    elif top < decision["min_score"]:
+        why_not = f"too little role evidence (best: {best} {top:g} < {decision['min_score']:g})"
+        unknown_confidence = 1 - 0.5 * top / decision["min_score"]
+    elif top < decision["margin"] * runner_up:
+        why_not = f"{best} and {second} evidence are too close ({top:g} vs {runner_up:g})"
+    elif not any(c.role == best and c.points > 0 and c.tier >= decision["anchor"] and c.zone not in ("nav", "url")
+                 for c in role_clues):
+        why_not = f"only weak or indirect {best} evidence (menus, host name, words such as 'refill')"
+        unknown_confidence = 0.75
+    chosen = UNKNOWN if why_not else best
+    evidence = _strongest([c for c in role_clues if c.role == best and c.points > 0])
+    counter = _strongest([c for c in role_clues if c.role != best and c.role in ROLE_NAMES and c.points > 0], 4)
+    counter += _strongest([c for c in role_clues if c.points < 0], 3)
+    if why_not:
+        evidence = [why_not] + [f"{best}? {e}" for e in evidence[:4]]
+        confidence = unknown_confidence
+    else:
+        confidence = candidate
+    return RoleVerdict(chosen, round(min(1.0, max(0.0, confidence)), 2), scores, health, tuple(evidence),
+                       tuple(counter))
+
+def _strongest(clues: Iterable[Clue], limit: int = _EVIDENCE_SHOWN) -> list[str]:
+    totals: dict[str, float] = defaultdict(float)
+    for clue in clues:
+        totals[clue.where] += clue.points
+    ranked = sorted(totals.items(), key=lambda item: -abs(item[1]))
+    return [where for where, _points in ranked[:limit]]
+
+def collect_clues(snapshot: PageSnapshot, login: LoginForm, vocab: Vocabulary, lexicon: Lexicon,
+                  urls: UrlWords, zones: Mapping[str, float], roles: bool) -> list[Clue]:
+    """Every weighted clue of the page for ``lexicon`` (role words, or health-care words).
+
+    ``roles``: apply the role-only corrections (cross-link sentences, words inside links).
+    """
+    tiers = vocab.tiers
+    clues: list[Clue] = []
+    login_frame = login.frame_index if login.found else 0
+    brands = vocab.brands if roles else ()
+    brand_tier = tiers["medium"]
+    for index, frame in enumerate(snapshot.frames):
+        if frame.error:
+            continue
+        factor = 1.0 if index in (0, login_frame) else zones["other_frame"]
+        prefix = "" if index == 0 else f"frame {host_of(frame.url) or frame.url[:40]}: "
+        nav = normalize(frame.nav_text)
+        if frame.title and index in (0, login_frame):
+            clues += _short(lexicon, frame.title, zones["title"] * factor, f"{prefix}page title '{_quote(frame.title)}'",
+                            "title", brands, brand_tier)
+        for heading in dict.fromkeys(frame.headings):
+            zone = "nav" if nav and normalize(heading) in nav else "heading"
+            clues += _short(lexicon, heading, zones[zone] * factor, f"{prefix}heading '{_quote(heading)}'", zone,
+                            brands, brand_tier)
+        clues += _body(lexicon, vocab, frame, zones, factor, prefix, roles)
+        if index == 0 or index == login_frame:
+            url = snapshot.final_url or frame.url if index == 0 else frame.url
+            scale = 1.0 if index == 0 else 0.5
+            clues += _url(urls, url, tiers["url"] * zones["url"] * factor * scale)
+    if login.found:
+        form = zones["form"]
+        if login.heading:
+            clues += _short(lexicon, login.heading, zones.get("form_heading", form),
+                            f"login form heading '{_quote(login.heading)}'", "form", brands, brand_tier)
+        for field in login.fields:
+            if field.label:
+                clues += _short(lexicon, field.label, form, f"field labelled '{_quote(field.label)}'", "form")
+        for button in login.buttons:
+            clues += _short(lexicon, button, form, f"button '{_quote(button)}'", "form")
+    return clues
+
+def _quote(text: str, limit: int = 70) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+def _repeat(count: int, cap: float) -> float:
+    return 0.0 if count <= 0 else min(cap, 1 + math.log2(count))
+
+def _short(lexicon: Lexicon, text: str, weight: float, where: str, zone: str,
+           brands: Iterable[tuple[re.Pattern[str], str]] = (), brand_tier: float = 0.0) -> list[Clue]:
+    """A title, heading, label or button: each word counts once. ``brands``: portal names such
+    as "MyHumana" that speak for a role (role clues only)."""
+    seen: dict[str, Hit] = {}
+    for hit in lexicon.hits(normalize(text)):
+        if hit.weight > 0:
+            seen.setdefault(hit.term, hit)
+    clues = [Clue(hit.label, hit.weight * weight, where, hit.term, hit.weight, zone) for hit in seen.values()]
+    for pattern, role in brands:
+        found = pattern.search(text)
+        if found:
+            clues.append(Clue(role, brand_tier * weight, where, found.group(0), 1.0, zone))
+    return clues
+
+def _body(lexicon: Lexicon, vocab: Vocabulary, frame: FrameFacts, zones: Mapping[str, float], factor: float,
+          prefix: str, roles: bool) -> list[Clue]:
+    """The visible text: main text (minus what menus and footers say), menus, corrections."""
+    cap = vocab.zones["repeat_cap"]
+    text = normalize(frame.text)
+    cues = vocab.cross_link_cues.spans(text) if roles else []
+    redirects = _redirect_sentences(text, vocab) if roles else []
+    counts: Counter[Hit] = Counter()
+    terms: dict[str, Hit] = {}
+    clues: list[Clue] = []
+    crossed = 0
+    for hit in lexicon.hits(text):
+        if hit.weight <= 0:
+            continue
+        cue = next((c for c in cues if 0 <= hit.start - c[1] <= _CROSS_LINK_WINDOW
+                    and "." not in text[c[1]:hit.start]), None)
+        cue = cue or next((r for r in redirects if r[0] <= hit.start < r[1]), None)
+        if cue is not None:
+            crossed += 1
+            if crossed <= 4:
+                snippet = text[cue[0]:hit.end]
+                clues.append(Clue(hit.label, hit.weight * zones.get("cross_link", 0.0) * factor,
+                                  f"{prefix}cross-link '{_quote(snippet, 50)}'", hit.term, hit.weight, "cross_link"))
+            continue
+        terms.setdefault(hit.term, hit)
+        counts[terms[hit.term]] += 1
+    nav_text = normalize(frame.nav_text)
+    nav_hits = [hit for hit in lexicon.hits(nav_text) if hit.weight > 0]
+    nav_terms = {hit.term: hit for hit in nav_hits}
+    nav_counts = Counter(hit.term for hit in nav_hits)
+    link_counts: Counter[str] = Counter()
+    if roles:
+        for link in frame.links:
+            if link.region in ("main", "form"):
+                link_counts.update(hit.term for hit in lexicon.hits(normalize(link.text)) if hit.weight > 0)
+    for hit, count in counts.items():
+        main_count = max(0, count - nav_counts.get(hit.term, 0))
+        if main_count:
+            clues.append(Clue(hit.label, hit.weight * zones["main"] * factor * _repeat(main_count, cap),
+                              f"{prefix}page text mentions '{text[hit.start:hit.end]}'", hit.term, hit.weight, "main"))
+            in_links = min(link_counts.get(hit.term, 0), main_count)
+            if in_links:
+                clues.append(Clue(hit.label, hit.weight * zones.get("link", 0.0) * factor * _repeat(in_links, cap),
+                                  f"{prefix}link text '{text[hit.start:hit.end]}'", hit.term, hit.weight, "link"))
+    for term, count in nav_counts.items():
+        hit = nav_terms[term]
+        clues.append(Clue(hit.label, hit.weight * zones["nav"] * factor * _repeat(count, cap),
+                          f"{prefix}menu or footer mentions '{nav_text[hit.start:hit.end]}'", term, hit.weight, "nav"))
+    return clues
+
+def _redirect_sentences(text: str, vocab: Vocabulary) -> list[tuple[int, int]]:
+    """``(start, end)`` of every sentence holding a redirect cue ("Members should log in at ...")."""
+    found = []
+    for start, end in vocab.redirect_cues.spans(text):
+        left = text.rfind(" . ", 0, start)
+        right = text.find(" . ", end)
+        found.append((0 if left < 0 else left + 3, len(text) if right < 0 else right))
+    return found
+
+def _url(urls: UrlWords, url: str, weight: float) -> list[Clue]:
+    host = host_of(url) if url.startswith(("http:", "https:")) else ""
+    path = url_path(url).lstrip("/")
+    seen: set[tuple[str, str]] = set()
+    clues: list[Clue] = []
+    for _token, pattern, label, is_host in urls.hits(url_tokens(url)):
+        where = f"host {host}" if is_host else f"path /{_quote(path, 50)}"
+        if (label, where) in seen:
+            continue
+        seen.add((label, where))
+        clues.append(Clue(label, weight, where, pattern, 0.0, "url"))  # tier 0: names are no evidence of kind
+    return clues
+
+__all__ = ["RoleVerdict", "Clue", "classify_role", "collect_clues", "decide", "UNKNOWN"]

@@ -1,0 +1,137 @@
+"""Shared parameters and their validation: URLs, host mappings, output files."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Sequence
+
+import click
+
+if TYPE_CHECKING:  # pragma: no cover
+    from preflight.config.settings import Settings
+
+from preflight.errors import OutputError, UsageError
+from preflight.rules.hosts import InvalidURL, as_browser_url, parse_url
+from preflight.rules.redact import redact_url
+
+MAX_TARGETS = 1000
+
+ROLE_CHOICES = ("provider", "member", "employer", "broker")
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def validate_target(text: str) -> str:
+    """A URL a browser can open over HTTP(S), without credentials. Schemeless means https."""
+    raw = text.strip()
+    if not raw:
+        raise UsageError("empty URL", "give a URL such as https://cignaforhcp.cigna.com/")
+    if len(raw) > 8192:
+        raise UsageError("URL longer than 8192 characters", "check what was pasted")
+    try:
+        parsed = parse_url(as_browser_url(raw))
+    except InvalidURL:
+        raise UsageError(f"not a valid URL: {redact_url(raw)!r}",
+                         "give a full URL such as https://cignaforhcp.cigna.com/") from None
+    if parsed.scheme not in ("http", "https"):
+        raise UsageError(f"unsupported scheme {parsed.scheme + ':'!r} in {redact_url(raw)!r}",
+                         "preflight checks web pages: use an https:// URL")
+    if parsed.has_credentials:
+        raise UsageError(f"URL carries credentials: {redact_url(parsed.href)!r}",
+                         "remove the user name and password from the URL; never put them in a link")
+    if not parsed.host:
+        raise UsageError(f"URL has no host: {redact_url(raw)!r}", "give a URL such as https://cignaforhcp.cigna.com/")
+    return parsed.href
+
+
+def check_writable(path: str | None, option: str) -> None:
+    if path is None or path == "-":
+        return
+    target = Path(path)
+    parent = target.parent if str(target.parent) else Path(".")
+    if target.is_dir():
+        raise OutputError(f"{option} {path}: is a directory", "give a file name")
+    if not parent.is_dir():
+        raise OutputError(f"{option} {path}: folder {parent} does not exist", "create it or choose another path")
+    if not os.access(parent, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
+        raise OutputError(f"{option} {path}: not writable", "choose a path you can write to")
+
+
+def write_output(path: str, text: str) -> None:
+    if path == "-":
+        click.echo(text, nl=False)
+        return
+    try:
+        Path(path).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}", "choose a path you can write to") from None
+
+
+def stderr_console() -> Any:
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def browser_options(func: Any) -> Any:
+    options = [
+        click.option("--browser-path", metavar="PATH", help="Chromium/Chrome/Edge binary (or $PREFLIGHT_BROWSER)."),
+        click.option("--browser-channel", type=click.Choice(["chrome", "msedge"]), help="Use an installed Chrome or Edge."),
+        click.option("--resolve", "resolve", multiple=True, metavar="HOST:PORT:ADDR",
+                     help="Connect HOST:PORT to ADDR, as curl does (repeatable)."),
+        click.option("--connect-to", "connect_to", multiple=True, metavar="H1:P1:H2:P2",
+                     help="Connect H1:P1 to H2:P2 instead, as curl does (repeatable)."),
+        click.option("--trust-cert", "trust_cert", multiple=True, metavar="FILE.pem",
+                     type=click.Path(exists=True, dir_okay=False),
+                     help="Trust exactly this server certificate (repeatable); other checks stay on."),
+        click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(0.5, 600),
+                     help="Seconds allowed for each target."),
+        click.option("--allowlist", "allowlist_path", metavar="FILE", help="allowlist.toml to use."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def validate_existing_state(storage_state: str | None, profile_dir: str | None) -> None:
+    """``--storage-state`` / ``--profile``: one of them, readable, and what it says it is."""
+    from preflight.capture.existing_state import locate_profile, read_storage_state
+
+    if storage_state is not None and profile_dir is not None:
+        raise UsageError("--storage-state and --profile both give the starting cookies", "use one of them")
+    if storage_state is not None:
+        read_storage_state(storage_state)
+    if profile_dir is not None:
+        locate_profile(profile_dir)
+
+
+def load_check_settings(config_path: str | None) -> "Settings":
+    """preflight.toml, validated now (a bad vocabulary file too), not after the browser started."""
+    from preflight.checks.portal.vocabulary import load_vocabulary
+    from preflight.config.settings import load_settings
+
+    settings = load_settings(config_path)
+    if settings.portal.vocabulary:
+        load_vocabulary(settings.portal.vocabulary)
+    return settings
+
+
+def host_mappings(resolve: Sequence[str], connect_to: Sequence[str]) -> tuple[Any, ...]:
+    from preflight.config.network import parse_connect_to, parse_resolve
+
+    return tuple(parse_resolve(r) for r in resolve) + tuple(parse_connect_to(c) for c in connect_to)
+
+
+def screenshot_folder(path: str | None) -> Path | None:
+    if path is None:
+        return None
+    directory = Path(path)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"--screenshot {path}: cannot create folder ({exc.strerror or exc})",
+                          "choose a folder you can write to") from None
+    if not os.access(directory, os.W_OK):
+        raise OutputError(f"--screenshot {path}: not writable", "choose a folder you can write to")
+    return directory

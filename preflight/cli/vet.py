@@ -1,0 +1,58 @@
+"""``preflight vet``: judge links offline, no browser."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Sequence
+
+import click
+
+from preflight.cli.params import CONTEXT_SETTINGS, write_output
+from preflight.errors import UsageError
+from preflight.status import ExitStatus
+
+
+@click.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("inputs", nargs=-1)
+@click.option("--allowlist", "allowlist_path", metavar="FILE", help="allowlist.toml to judge against.")
+@click.option("--json", "as_json", is_flag=True, help="Print the preflight/vet@1 JSON document.")
+def vet(inputs: Sequence[str], allowlist_path: str | None, as_json: bool) -> ExitStatus:
+    """Judge links offline, no browser: URL... or '-' (or a file) with one URL per line.
+
+    Exit 0 when every URL is on an official portal host, 1 otherwise.
+    """
+    from preflight.config.allowlist import load_allowlist
+    from preflight.reporters import OutputFormat, render
+    from preflight.vet import vet_exit_code, vet_urls
+
+    if not inputs:
+        raise UsageError("no URL given", "usage: preflight vet URL... or preflight vet - < urls.txt")
+    judge_against = load_allowlist(allowlist_path)
+    results = list(vet_urls(vet_lines(inputs), judge_against))
+    if not results:
+        raise UsageError("no URL in the input (only blank lines or comments)", "give at least one URL")
+    write_output("-", render(results, OutputFormat.JSON if as_json else OutputFormat.CONSOLE))
+    return ExitStatus(vet_exit_code(results))
+
+
+def vet_lines(inputs: Sequence[str]) -> list[str]:
+    """Arguments are URLs; ``-`` reads stdin; ``@FILE`` reads a file, one URL per line."""
+    lines: list[str] = []
+    for item in inputs:
+        if item == "-":
+            lines.extend(split_lines(sys.stdin.read()))
+        elif item.startswith("@"):
+            try:
+                lines.extend(split_lines(Path(item[1:]).read_text(encoding="utf-8", errors="replace")))
+            except OSError as exc:
+                raise UsageError(f"cannot read {item[1:]}: {exc.strerror or exc}", "give a readable file of URLs") from None
+        else:
+            lines.append(item)
+    return lines
+
+
+def split_lines(text: str) -> list[str]:
+    """One URL per ``\\n`` line (a trailing ``\\r`` dropped): not ``str.splitlines``, which also splits on
+    ``\\x0b``, ``\\x0c``, ``\\x1c``-``\\x1e`` and Unicode line breaks, so results stop matching input lines."""
+    return [line[:-1] if line.endswith("\r") else line for line in text.split("\n")]

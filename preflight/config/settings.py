@@ -1,0 +1,109 @@
+"""``preflight.toml``: check thresholds, validated into typed settings with their defaults written once.
+
+Each ``[table]`` is a frozen dataclass below; its fields are the keys the file may hold, with
+their types and defaults. Unknown tables or keys, wrong types and ``warn_s >= fail_s`` are
+``ConfigError``s naming the file, line and key.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, get_type_hints
+
+from preflight.config.allowlist import where
+from preflight.config.toml import find_file, loads_toml, read_toml_text
+from preflight.errors import ConfigError
+
+ENV_SETTINGS = "PREFLIGHT_CONFIG"
+
+
+@dataclass(frozen=True)
+class ClockSettings:
+    warn_s: float = 30.0
+    """Warn from this skew (seconds): one-time codes and sign-in tokens start to fail."""
+    fail_s: float = 300.0
+    """Fail from this skew: most sign-ins fail."""
+    odd_s: float = 2.0
+    """A portal host this far from the others is named and not trusted."""
+
+
+@dataclass(frozen=True)
+class TransportSettings:
+    cert_warn_days: float = 14.0
+    """Warn when the certificate expires sooner than this."""
+
+
+@dataclass(frozen=True)
+class PortalSettings:
+    vocabulary: str | None = None
+    """A vocabulary override file (absolute once loaded: relative paths are read from the file's folder)."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything ``preflight.toml`` may set; ``Settings()`` is the defaults."""
+
+    clock: ClockSettings = field(default_factory=ClockSettings)
+    transport: TransportSettings = field(default_factory=TransportSettings)
+    portal: PortalSettings = field(default_factory=PortalSettings)
+    source: str | None = None
+    """The file these came from, if any."""
+
+
+TABLES: dict[str, type] = {f.name: get_type_hints(Settings)[f.name] for f in dataclasses.fields(Settings)
+                           if f.name != "source"}
+"""``[table]`` -> its dataclass: the one list of what ``preflight.toml`` may contain."""
+
+
+def find_settings(explicit: str | os.PathLike[str] | None, cwd: Path | None = None) -> Path | None:
+    """``--config``, then ``$PREFLIGHT_CONFIG``, ``./preflight.toml``, the user config dir."""
+    return find_file(explicit, ENV_SETTINGS, "preflight.toml", cwd)
+
+
+def load_settings(explicit: str | os.PathLike[str] | None = None) -> Settings:
+    """The settings of the ``preflight.toml`` found (the defaults if there is none)."""
+    path = find_settings(explicit)
+    if path is None:
+        return Settings()
+    return parse_settings(read_toml_text(path, "settings", "pass the path of a preflight.toml"), str(path),
+                          base=path.parent)
+
+
+def parse_settings(text: str, source: str = "<memory>", base: Path | None = None) -> Settings:
+    hint = "see the preflight.toml section of README.md"
+    data = loads_toml(text, source)
+    tables: dict[str, Any] = {}
+    for table, values in data.items():
+        cls = TABLES.get(table)
+        if cls is None:
+            raise ConfigError(f"{where(source, text, table)}: unknown table [{table}]",
+                              f"known tables: {', '.join(sorted(TABLES))}")
+        if not isinstance(values, dict):
+            raise ConfigError(f"{where(source, text, table)}: {table!r} must be a table ([{table}])", hint)
+        types = get_type_hints(cls)
+        known = {f.name for f in dataclasses.fields(cls)}
+        parsed: dict[str, Any] = {}
+        for key, value in values.items():
+            if key not in known:
+                raise ConfigError(f"{where(source, text, key)}: unknown key {table}.{key}",
+                                  f"[{table}] takes {', '.join(sorted(known))}")
+            parsed[key] = _value(types[key], value, f"{table}.{key}", where(source, text, key), hint, base)
+        tables[table] = cls(**parsed)
+    settings = Settings(**tables, source=source)
+    if settings.clock.warn_s >= settings.clock.fail_s:
+        raise ConfigError(f"{source}: clock.warn_s ({settings.clock.warn_s:g}) must be below clock.fail_s "
+                          f"({settings.clock.fail_s:g})", hint)
+    return settings
+
+
+def _value(expected: Any, value: Any, key: str, place: str, hint: str, base: Path | None) -> Any:
+    if expected is float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < float("inf"):
+            raise ConfigError(f"{place}: {key} must be a finite number >= 0", hint)
+        return float(value)
+    if not isinstance(value, str) or not value:
+        raise ConfigError(f"{place}: {key} must be a non-empty string", hint)
+    return str((base / value).resolve()) if base is not None else value

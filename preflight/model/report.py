@@ -1,0 +1,144 @@
+"""What the checks concluded: findings, check results, target results, the run."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from preflight.model.snapshot import PageSnapshot
+
+SCHEMA_RUN = "preflight/run@1"
+
+
+class Severity(enum.Enum):
+    """How much a finding matters. Ordered: ``info < pass < warn < fail``."""
+
+    INFO = "info"
+    PASS = "pass"
+    WARN = "warn"
+    FAIL = "fail"
+
+    @property
+    def rank(self) -> int:
+        return _SEVERITY_RANK[self]
+
+
+_SEVERITY_RANK = {Severity.INFO: 0, Severity.PASS: 1, Severity.WARN: 2, Severity.FAIL: 3}
+
+
+class Verdict(enum.Enum):
+    """The answer for one target or a whole run. ``error``: the check could not run."""
+
+    PASS = "pass"
+    WARN = "warn"
+    FAIL = "fail"
+    ERROR = "error"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One judgement a help-desk person can act on. ``code`` is a stable contract."""
+
+    check: str
+    code: str
+    severity: Severity
+    message: str
+    evidence: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """What one check concluded for one target.
+
+    ``error`` is set when the check itself crashed (a bug or missing data), which is different
+    from a check that ran and found a problem.
+    """
+
+    check: str
+    findings: tuple[Finding, ...] = ()
+    data: Mapping[str, Any] | None = None
+    """The section this check fills in JSON (``portal``, ``clock``, ``cookies``), if any."""
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class TargetError:
+    """Why a target could not be checked (exit code 3 territory)."""
+
+    code: str
+    """``target.unreachable``, ``target.timeout``, ``target.tls``, ``browser.crashed`` ..."""
+    message: str
+
+
+@dataclass(frozen=True)
+class TargetResult:
+    target: str
+    snapshot: PageSnapshot | None
+    checks: tuple[CheckResult, ...] = ()
+    error: TargetError | None = None
+    attempts: int = 1
+    elapsed_s: float = 0.0
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        found: list[Finding] = []
+        if self.error is not None:
+            found.append(Finding("target", self.error.code, Severity.FAIL, self.error.message))
+        for result in self.checks:
+            found.extend(result.findings)
+            if result.error is not None:
+                found.append(
+                    Finding(result.check, f"{result.check}.error", Severity.WARN,
+                            f"The {result.check} check could not run: {result.error}")
+                )
+        return tuple(found)
+
+    @property
+    def verdict(self) -> Verdict:
+        if self.error is not None and self.error.code in ERROR_CODES_COULD_NOT_RUN:
+            return Verdict.ERROR
+        worst = max((f.severity.rank for f in self.findings), default=Severity.PASS.rank)
+        if worst >= Severity.FAIL.rank:
+            return Verdict.FAIL
+        if worst >= Severity.WARN.rank:
+            return Verdict.WARN
+        return Verdict.PASS
+
+    def section(self, name: str) -> Mapping[str, Any] | None:
+        for result in self.checks:
+            if result.check == name:
+                return result.data
+        return None
+
+
+ERROR_CODES_COULD_NOT_RUN = frozenset(
+    {"target.unreachable", "target.timeout", "target.dns", "browser.crashed", "target.aborted"}
+)
+"""Target errors that mean "could not run" (verdict ``error``, exit 3), not "found a problem"."""
+
+
+@dataclass(frozen=True)
+class RunReport:
+    results: tuple[TargetResult, ...]
+    allowlist_path: str = ""
+    browser: str = ""
+    started_at: float = 0.0
+    elapsed_s: float = 0.0
+
+    @property
+    def verdict(self) -> Verdict:
+        verdicts = {r.verdict for r in self.results}
+        for v in (Verdict.FAIL, Verdict.ERROR, Verdict.WARN):
+            if v in verdicts:
+                return v
+        return Verdict.PASS
+
+    def exit_code(self, fail_on_warn: bool = False) -> int:
+        """0 all pass/warn, 1 any fail (or warn with ``--fail-on warn``), 3 could not run."""
+        verdicts = {r.verdict for r in self.results}
+        if Verdict.FAIL in verdicts or (fail_on_warn and Verdict.WARN in verdicts):
+            return 1
+        if Verdict.ERROR in verdicts:
+            return 3
+        return 0
