@@ -9,10 +9,11 @@ redacted (``redact.redact_url``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Iterator, Literal, Sequence
 
 from preflight.config.allowlist import Allowlist
+from preflight.model.serialize import schema_keywords
 from preflight.rules.hosts import InvalidURL, as_browser_url, host_to_unicode, parse_url
 from preflight.rules.lookalike.judge import (
     INVALID,
@@ -23,6 +24,9 @@ from preflight.rules.lookalike.judge import (
 from preflight.rules.redact import redact_url
 
 SCHEMA_VET = "preflight/vet@1"
+
+VetVerdict = Literal["official", "same-organization", "lookalike", "unrelated", "invalid"]
+"""``lookalike.VERDICTS`` as a type (a test keeps the two equal)."""
 
 _DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443, "ftp": 21}
 
@@ -36,13 +40,15 @@ class VetResult:
     host: str
     """The host a browser would visit, ASCII (punycode); ``""`` when there is none."""
     registrable_domain: str
-    verdict: str
+    """The host's registrable domain (public suffix plus one label); ``""`` when there is none."""
+    verdict: VetVerdict
     """One of ``lookalike.VERDICTS``."""
     portal: str | None
     """Name of the allowlisted portal (``official`` only)."""
     lookalike_of: str | None
     """The allowlisted host or domain imitated (``lookalike`` only)."""
-    reasons: tuple[str, ...]
+    reasons: tuple[str, ...] = field(metadata=schema_keywords(minItems=1))
+    """Why, in plain words; the advice comes last."""
 
     def to_dict(self) -> dict[str, Any]:
         return {"input": self.input, "host": self.host, "registrable_domain": self.registrable_domain,

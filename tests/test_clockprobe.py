@@ -239,7 +239,7 @@ def test_unmeasurable_scenarios_say_why(measured, path, words):
     samples, _ = measured[path]
     result = check(snapshot(clock_samples=samples), CheckConfig(allowlist=default_allowlist()))
     assert {f.code for f in result.findings} == {"clock.unmeasurable"}
-    assert words in result.data["reason"] and result.data["skew_seconds"] is None
+    assert words in result.data.reason and result.data.skew_seconds is None
 
 
 def test_head_refused_falls_back_to_get_without_a_body(measured, portal):
@@ -265,7 +265,7 @@ def test_a_closed_port_is_unmeasurable_with_the_reason():
     samples = measure_url(f"https://{HOST}/", [mapping], [])
     assert [s.status for s in samples] == [0]
     result = check(snapshot(clock_samples=samples), CheckConfig(allowlist=default_allowlist()))
-    assert "could not connect" in result.data["reason"]
+    assert "could not connect" in result.data.reason
 
 
 def test_each_official_host_of_a_redirect_chain_is_measured_and_the_odd_one_named(measured):
@@ -278,7 +278,7 @@ def test_each_official_host_of_a_redirect_chain_is_measured_and_the_odd_one_name
     assert found["clock.odd_reference"].evidence["host"] == "cignaforhcp.com"
     assert found["clock.ok"].severity is Severity.PASS
     # trusted: exact (0) and www (+0.25 s): the median of two is their mean
-    assert result.data["skew_seconds"] == pytest.approx(-0.125, abs=0.05)
-    low = result.data["skew_seconds"] - result.data["uncertainty_seconds"]
-    high = result.data["skew_seconds"] + result.data["uncertainty_seconds"]
+    assert result.data.skew_seconds == pytest.approx(-0.125, abs=0.05)
+    low = result.data.skew_seconds - result.data.uncertainty_seconds
+    high = result.data.skew_seconds + result.data.uncertainty_seconds
     assert low <= -0.125 <= high

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Sequence
 
 from preflight.checks.base import CheckConfig, FindingList
 from preflight.config.settings import ClockSettings
 from preflight.model.report import CheckResult, Severity
+from preflight.model.sections import ClockReference, ClockSection, ClockVerdict
 from preflight.model.snapshot import PageSnapshot, SetCookieHeader
 from preflight.rules.hosts import host_of
 from preflight.rules.jar import parse_set_cookie
@@ -118,12 +119,8 @@ def check(snapshot: PageSnapshot, config: CheckConfig) -> CheckResult:
     final_host = host_of(snapshot.final_url)
     estimates = [estimate(samples, host) for host, samples in by_host(snapshot.clock_samples).items()]
     consensus = agree(estimates, final_host, odd_s)
-    data: dict[str, Any] = {
-        "skew_seconds": None, "uncertainty_seconds": None,
-        "samples": sum(e.samples for e in estimates),
-        "spread_seconds": consensus.spread_seconds,
-        "references": [_reference(e, consensus) for e in estimates],
-    }
+    references = tuple(_reference(e, consensus) for e in estimates)
+    samples = sum(e.samples for e in estimates)
     for odd in consensus.odd:
         found.add("odd_reference", Severity.INFO,
                   f"The portal server {odd.host} disagrees with the others about the time by "
@@ -136,10 +133,12 @@ def check(snapshot: PageSnapshot, config: CheckConfig) -> CheckResult:
         reason = "; ".join(reasons) or "no usable Date header"
         found.add("unmeasurable", Severity.INFO,
                   f"This computer's clock could not be compared with the portal's: {reason}.", reason=reason)
-        return found.result({**data, "verdict": "unmeasurable", "reason": reason})
+        section = ClockSection(skew_seconds=None, uncertainty_seconds=None, samples=samples,
+                               spread_seconds=consensus.spread_seconds, references=references,
+                               verdict="unmeasurable", reason=reason)
+        return CheckResult(NAME, tuple(found.items), section)
 
     skew, uncertainty = consensus.bounds.rounded()
-    data.update(skew_seconds=skew, uncertainty_seconds=uncertainty)
     evidence = {"skew_seconds": skew, "uncertainty_seconds": uncertainty,
                 "hosts": [e.host for e in consensus.trusted]}
     size = abs(skew)
@@ -163,17 +162,15 @@ def check(snapshot: PageSnapshot, config: CheckConfig) -> CheckResult:
                   f"This computer's clock agrees with the portal's ({_signed(skew)} ± {uncertainty:.3f} s).",
                   **evidence)
     worst = max((f.severity.rank for f in found.items), default=Severity.PASS.rank)
-    verdict = "fail" if worst >= Severity.FAIL.rank else "warn" if worst >= Severity.WARN.rank else "pass"
-    return found.result({**data, "verdict": verdict})
+    verdict: ClockVerdict = "fail" if worst >= Severity.FAIL.rank else "warn" if worst >= Severity.WARN.rank else "pass"
+    section = ClockSection(skew_seconds=skew, uncertainty_seconds=uncertainty, samples=samples,
+                           spread_seconds=consensus.spread_seconds, references=references, verdict=verdict)
+    return CheckResult(NAME, tuple(found.items), section)
 
 
-def _reference(e: SkewEstimate, consensus: Consensus) -> dict[str, Any]:
-    reference: dict[str, Any] = {"host": e.host, "skew_seconds": e.skew_seconds,
-                                 "uncertainty_seconds": e.uncertainty_seconds, "samples": e.samples,
-                                 "trusted": e in consensus.trusted}
-    if e.reason:
-        reference["reason"] = e.reason
-    return reference
+def _reference(e: SkewEstimate, consensus: Consensus) -> ClockReference:
+    return ClockReference(host=e.host, skew_seconds=e.skew_seconds, uncertainty_seconds=e.uncertainty_seconds,
+                          samples=e.samples, trusted=e in consensus.trusted, reason=e.reason or None)
 
 
 def _median_others(odd: SkewEstimate, estimates: Sequence[SkewEstimate]) -> float:

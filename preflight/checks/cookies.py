@@ -8,11 +8,27 @@ Values never appear: cookies are named, sized and fingerprinted (``value_sha256`
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any, Iterable, Sequence
+from dataclasses import replace
+from typing import Iterable, Sequence, cast
 
 from preflight.checks.base import CheckConfig, FindingList
 from preflight.config.allowlist import LOGIN_ROLES
 from preflight.model.report import CheckResult, Severity
+from preflight.model.sections import (
+    ClearAdvice,
+    ConflictingCookies,
+    CookieEntry,
+    CookiesSection,
+    ExistingSection,
+    ExistingSource,
+    LeftoverSession,
+    RejectedCookieEntry,
+    SignInEntry,
+    SignInKind,
+    StoredCookie,
+    ThirdPartySection,
+)
+from preflight.model.serialize import to_jsonable
 from preflight.model.snapshot import CookieFacts, ExistingCookies, PageSnapshot
 from preflight.rules import jar
 from preflight.rules.hosts import registrable_domain
@@ -40,17 +56,18 @@ def check(snapshot: PageSnapshot, config: CheckConfig) -> CheckResult:
         found.add("ok", Severity.PASS,
                   f"Cookies work: the browser kept the {len(set_cookies)} cookie(s) the portal set.",
                   set=len(set_cookies))
-    return found.result({
-        "enabled": snapshot.cookies_enabled,
-        "set": [_cookie_entry(c, snapshot) for c in set_cookies],
-        "rejected": [{"name": r.name, "reason": r.reason, "detail": r.detail, "host": r.host,
-                      "value_length": r.value_length, "cross_site": r.cross_site} for r in rejected],
-        "header_bytes": header_bytes,
-        "header_cookies": header_counts,
-        "header_limit_bytes": jar.HEADER_LIMIT_BYTES,
-        "third_party": third_party,
-        "existing": existing,
-    })
+    section = CookiesSection(
+        enabled=snapshot.cookies_enabled,
+        set=tuple(_cookie_entry(c, snapshot) for c in set_cookies),
+        rejected=tuple(RejectedCookieEntry(name=r.name, reason=r.reason, detail=r.detail, host=r.host,
+                                           value_length=r.value_length, cross_site=r.cross_site) for r in rejected),
+        header_bytes=header_bytes,
+        header_cookies=header_counts,
+        header_limit_bytes=jar.HEADER_LIMIT_BYTES,
+        third_party=third_party,
+        existing=existing,
+    )
+    return CheckResult(NAME, tuple(found.items), section)
 
 
 # --------------------------------------------------------------------------- fresh-browser audit
@@ -64,16 +81,16 @@ def _set_by_visit(snapshot: PageSnapshot) -> list[CookieFacts]:
             if not c.name.startswith(PROBE_PREFIX) and (c.name, c.domain, c.path, c.value_sha256) not in before]
 
 
-def _cookie_entry(cookie: CookieFacts, snapshot: PageSnapshot) -> dict[str, Any]:
+def _cookie_entry(cookie: CookieFacts, snapshot: PageSnapshot) -> CookieEntry:
     sent = None
     for header in snapshot.set_cookie_headers:
         if header.name == cookie.name and header.value_sha256 == cookie.value_sha256:
             sent = jar.parse_set_cookie(header.header).same_site or "unset"
-    return {"name": cookie.name, "domain": cookie.domain, "path": cookie.path,
-            "host_only": not cookie.domain.startswith("."),
-            "expires": None if cookie.expires < 0 else cookie.expires, "session": cookie.expires < 0,
-            "size": cookie.size, "value_sha256": cookie.value_sha256, "secure": cookie.secure,
-            "http_only": cookie.http_only, "same_site": cookie.same_site, "same_site_sent": sent}
+    return CookieEntry(name=cookie.name, domain=cookie.domain, path=cookie.path,
+                       host_only=not cookie.domain.startswith("."),
+                       expires=None if cookie.expires < 0 else cookie.expires, session=cookie.expires < 0,
+                       size=cookie.size, value_sha256=cookie.value_sha256, secure=cookie.secure,
+                       http_only=cookie.http_only, same_site=cookie.same_site, same_site_sent=sent)
 
 
 def _report_rejected(found: FindingList, rejected: Sequence[jar.RejectedCookie]) -> None:
@@ -104,7 +121,7 @@ def _header_sizes(found: FindingList, cookies: Sequence[CookieFacts], paths: dic
         largest = [{"name": c.name, "domain": c.domain, "size": c.size} for c in sent[:5]]
         sites = sorted({registrable_domain(c.domain.lstrip(".")) for c in sent})
         evidence = dict(host=host, bytes=size, cookies=count, limit=jar.HEADER_LIMIT_BYTES, largest=largest,
-                        source=source, clear=[clear_advice(s) for s in sites])
+                        source=source, clear=[to_jsonable(clear_advice(s)) for s in sites])
         if existing is not None:
             evidence["from_existing_state"] = sum(1 for c in sent if c in existing.cookies)
         if size > jar.HEADER_LIMIT_BYTES:
@@ -176,17 +193,17 @@ def _shared_across_portals(found: FindingList, own: Sequence[CookieFacts], confi
 # --------------------------------------------------------------------------- third-party cookies
 
 
-def _third_party(found: FindingList, snapshot: PageSnapshot, config: CheckConfig) -> dict[str, Any]:
+def _third_party(found: FindingList, snapshot: PageSnapshot, config: CheckConfig) -> ThirdPartySection:
     identity = jar.identity_hosts(snapshot, config.allowlist)
     sign_ins = jar.third_party_sign_ins(snapshot, identity)
     frames = [s for s in sign_ins if s.kind == "frame"]
     probe = snapshot.third_party_probe
-    data: dict[str, Any] = {
-        "sign_ins": [{"host": s.host, "site": s.site, "kind": s.kind, "login_fields": s.login_fields,
-                      "cookies": list(s.cookie_names)} for s in sign_ins],
-        "checked": probe is not None, "allowed_login": None, "blocked_login": None, "required": None,
-        "error": probe.error if probe is not None else None,
-    }
+    data = ThirdPartySection(
+        sign_ins=tuple(SignInEntry(host=s.host, site=s.site, kind=cast(SignInKind, s.kind),
+                                   login_fields=s.login_fields, cookies=tuple(s.cookie_names)) for s in sign_ins),
+        checked=probe is not None, allowed_login=None, blocked_login=None, required=None,
+        error=probe.error if probe is not None else None,
+    )
     hosts = [s.host for s in frames]
     if frames:
         found.add("third_party_frame", Severity.INFO,
@@ -201,9 +218,9 @@ def _third_party(found: FindingList, snapshot: PageSnapshot, config: CheckConfig
         return data
     allowed, blocked = jar.login_hosts(probe.allowed, hosts), jar.login_hosts(probe.blocked, hosts)
     lost = sorted(allowed - blocked)
-    data.update(allowed_login=bool(allowed), blocked_login=bool(blocked), required=bool(lost),
-                cookies_allowed=_third_party_cookie_names(probe.allowed, hosts),
-                cookies_blocked=_third_party_cookie_names(probe.blocked, hosts))
+    data = replace(data, allowed_login=bool(allowed), blocked_login=bool(blocked), required=bool(lost),
+                   cookies_allowed=tuple(_third_party_cookie_names(probe.allowed, hosts)),
+                   cookies_blocked=tuple(_third_party_cookie_names(probe.blocked, hosts)))
     evidence = dict(hosts=hosts, login_with_third_party_cookies=sorted(allowed),
                     login_without_third_party_cookies=sorted(blocked))
     if lost:
@@ -233,12 +250,12 @@ def _third_party_cookie_names(snapshot: PageSnapshot, hosts: Sequence[str]) -> l
 # --------------------------------------------------------------------------- existing state
 
 
-def clear_advice(site: str) -> dict[str, str]:
+def clear_advice(site: str) -> ClearAdvice:
     """Where to delete one site's cookies, in Chrome and in Edge."""
-    return {"site": site, "chrome": f"chrome://settings/content/all?searchSubpanel={site}",
-            "edge": "edge://settings/siteData",
-            "steps": f"Chrome: open chrome://settings/content/all?searchSubpanel={site} and delete its data. "
-                     f"Edge: open edge://settings/siteData, search for {site} and delete it."}
+    return ClearAdvice(site=site, chrome=f"chrome://settings/content/all?searchSubpanel={site}",
+                       edge="edge://settings/siteData",
+                       steps=f"Chrome: open chrome://settings/content/all?searchSubpanel={site} and delete its data. "
+                             f"Edge: open edge://settings/siteData, search for {site} and delete it.")
 
 
 def _clear_words(sites: Sequence[str]) -> str:
@@ -258,7 +275,7 @@ def _portal_hosts(paths: dict[str, tuple[str, bool]], config: CheckConfig) -> di
 
 
 def _existing(found: FindingList, snapshot: PageSnapshot, config: CheckConfig,
-              paths: dict[str, tuple[str, bool]], reported: set[str]) -> dict[str, Any] | None:
+              paths: dict[str, tuple[str, bool]], reported: set[str]) -> ExistingSection | None:
     existing = snapshot.existing_cookies
     if existing is None:
         return None
@@ -268,7 +285,7 @@ def _existing(found: FindingList, snapshot: PageSnapshot, config: CheckConfig,
     expired = [c for c in relevant if 0 <= c.expires <= now]
     live = [c for c in relevant if c not in expired]
     sites = sorted({registrable_domain(c.domain.lstrip(".")) for c in relevant})
-    advice = [clear_advice(s) for s in sites]
+    advice = tuple(clear_advice(s) for s in sites)
     where = f"the {existing.source} {existing.location}".rstrip()
     conflicting = _conflicts(found, live, where)
     leftovers = _leftovers(found, live, snapshot, where)
@@ -278,7 +295,7 @@ def _existing(found: FindingList, snapshot: PageSnapshot, config: CheckConfig,
                   f"{where.capitalize()} still holds {len(expired)} expired cookie(s) for the portal"
                   + (f", including the sign-in {', '.join(sorted(set(stale_logins)))}: that saved login is over"
                      if stale_logins else "") + ".",
-                  cookies=[_brief(c) for c in expired], clear=advice)
+                  cookies=[to_jsonable(_brief(c)) for c in expired], clear=to_jsonable(advice))
     existing_sizes, _counts = _header_sizes(found, live, paths, existing, "existing", skip=reported)
     if existing.undecryptable:
         found.add("existing_undecryptable", Severity.INFO,
@@ -286,58 +303,60 @@ def _existing(found: FindingList, snapshot: PageSnapshot, config: CheckConfig,
                   "they were audited from their stored attributes, sizes are estimates.",
                   count=existing.undecryptable)
     if conflicting or leftovers or expired:
-        hint = "; ".join(a["steps"] for a in advice)
-        found.add("clear_site_data", Severity.INFO, f"To start clean: {hint}", clear=advice)
-    return {"source": existing.source, "location": existing.location, "browser": existing.browser,
-            "cookies": len(existing.cookies), "portal_cookies": len(relevant),
-            "expired": [_brief(c) for c in expired], "conflicting": conflicting, "leftover_sessions": leftovers,
-            "header_bytes": existing_sizes, "undecryptable": existing.undecryptable, "clear": advice}
+        hint = "; ".join(a.steps for a in advice)
+        found.add("clear_site_data", Severity.INFO, f"To start clean: {hint}", clear=to_jsonable(advice))
+    return ExistingSection(source=cast(ExistingSource, existing.source), location=existing.location,
+                           browser=existing.browser, cookies=len(existing.cookies), portal_cookies=len(relevant),
+                           expired=tuple(_brief(c) for c in expired), conflicting=conflicting,
+                           leftover_sessions=leftovers, header_bytes=existing_sizes,
+                           undecryptable=existing.undecryptable, clear=advice)
 
 
-def _brief(cookie: CookieFacts) -> dict[str, Any]:
-    return {"name": cookie.name, "domain": cookie.domain, "path": cookie.path,
-            "expires": None if cookie.expires < 0 else cookie.expires, "size": cookie.size,
-            "value_sha256": cookie.value_sha256}
+def _brief(cookie: CookieFacts) -> StoredCookie:
+    return StoredCookie(name=cookie.name, domain=cookie.domain, path=cookie.path,
+                        expires=None if cookie.expires < 0 else cookie.expires, size=cookie.size,
+                        value_sha256=cookie.value_sha256)
 
 
-def _conflicts(found: FindingList, live: Sequence[CookieFacts], where: str) -> list[dict[str, Any]]:
+def _conflicts(found: FindingList, live: Sequence[CookieFacts], where: str) -> tuple[ConflictingCookies, ...]:
     by_name: dict[str, list[CookieFacts]] = defaultdict(list)
     for cookie in live:
         by_name[cookie.name].append(cookie)
-    conflicts = []
+    conflicts: list[ConflictingCookies] = []
     for name, group in sorted(by_name.items()):
         variants = sorted({(c.domain, c.path) for c in group})
         if len(variants) < 2:
             continue
         sites = sorted({registrable_domain(c.domain.lstrip(".")) for c in group})
-        entry = {"name": name, "variants": [_brief(c) for c in group], "clear": [clear_advice(s) for s in sites]}
+        entry = ConflictingCookies(name=name, variants=tuple(_brief(c) for c in group),
+                                   clear=tuple(clear_advice(s) for s in sites))
         conflicts.append(entry)
         shown = ", ".join(f"{d}{p}" for d, p in variants)
         found.add("conflicting", Severity.WARN,
                   f"{where.capitalize()} holds {len(variants)} cookies named {name} for the portal ({shown}): "
                   f"the browser sends them all and the server may read a stale one, so login can loop. "
-                  f"Clear the data of {_clear_words(sites)}.", **entry)
-    return conflicts
+                  f"Clear the data of {_clear_words(sites)}.", **to_jsonable(entry))
+    return tuple(conflicts)
 
 
 def _leftovers(found: FindingList, live: Sequence[CookieFacts], snapshot: PageSnapshot,
-               where: str) -> list[dict[str, Any]]:
+               where: str) -> tuple[LeftoverSession, ...]:
     after = {(c.name, c.domain, c.path): c.value_sha256 for c in snapshot.cookies}
-    leftovers = []
+    leftovers: list[LeftoverSession] = []
     for cookie in live:
         if not jar.is_session_like(cookie.name):
             continue
         now_value = after.get((cookie.name, cookie.domain, cookie.path))
         replaced = now_value is not None and now_value != cookie.value_sha256
-        leftovers.append({**_brief(cookie), "replaced_by_visit": replaced})
+        leftovers.append(LeftoverSession(**vars(_brief(cookie)), replaced_by_visit=replaced))
     if leftovers:
-        names = sorted({c["name"] for c in leftovers})
-        sites = sorted({registrable_domain(c["domain"].lstrip(".")) for c in leftovers})
+        names = sorted({c.name for c in leftovers})
+        sites = sorted({registrable_domain(c.domain.lstrip(".")) for c in leftovers})
         found.add("leftover_session", Severity.WARN,
                   f"{where.capitalize()} already holds sign-in cookies from an earlier session ({', '.join(names)}): "
                   f"if login loops or opens someone else's account, clear the data of {_clear_words(sites)}.",
-                  cookies=leftovers, clear=[clear_advice(s) for s in sites])
-    return leftovers
+                  cookies=to_jsonable(leftovers), clear=[to_jsonable(clear_advice(s)) for s in sites])
+    return tuple(leftovers)
 
 
 __all__ = ["NAME", "check", "clear_advice"]

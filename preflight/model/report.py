@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Literal, Mapping, overload
 
+from preflight.model.sections import ClockSection, CookiesSection, PortalSection, Section
 from preflight.model.snapshot import PageSnapshot
 
 SCHEMA_RUN = "preflight/run@1"
@@ -57,7 +58,7 @@ class CheckResult:
 
     check: str
     findings: tuple[Finding, ...] = ()
-    data: Mapping[str, Any] | None = None
+    data: Section | None = None
     """The section this check fills in JSON (``portal``, ``clock``, ``cookies``), if any."""
     error: str | None = None
 
@@ -105,7 +106,17 @@ class TargetResult:
             return Verdict.WARN
         return Verdict.PASS
 
-    def section(self, name: str) -> Mapping[str, Any] | None:
+    @overload
+    def section(self, name: Literal["portal"]) -> PortalSection | None: ...
+    @overload
+    def section(self, name: Literal["clock"]) -> ClockSection | None: ...
+    @overload
+    def section(self, name: Literal["cookies"]) -> CookiesSection | None: ...
+    @overload
+    def section(self, name: str) -> Section | None: ...
+
+    def section(self, name: str) -> Section | None:
+        """The section check ``name`` filled in, if it ran and has one."""
         for result in self.checks:
             if result.check == name:
                 return result.data

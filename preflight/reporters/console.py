@@ -34,14 +34,15 @@ def _target(console: Console, result: TargetResult, verbose: bool) -> None:
         console.print(f"  landed on {escape(snapshot.final_url)}"
                       + (f" (HTTP {snapshot.http_status})" if snapshot.http_status else ""))
     portal = result.section("portal")
-    if portal:
-        evidence = "; ".join(str(e) for e in list(portal.get("evidence", []))[:3])
-        console.print(f"  login: [bold]{escape(str(portal.get('role')))}[/] "
-                      f"({float(portal.get('confidence') or 0):.0%}), form {escape(str(portal.get('login_form')))}"
+    if portal is not None:
+        evidence = "; ".join(portal.evidence[:3])
+        console.print(f"  login: [bold]{escape(portal.role)}[/] "
+                      f"({portal.confidence:.0%}), form {escape(portal.login_form)}"
                       + (f" — {escape(evidence)}" if evidence else ""))
     clock = result.section("clock")
-    if clock and clock.get("skew_seconds") is not None:
-        console.print(f"  clock: {clock['skew_seconds']:+.2f} s ± {clock.get('uncertainty_seconds') or 0:.2f} s")
+    if clock is not None and clock.skew_seconds is not None:
+        uncertainty = clock.uncertainty_seconds or 0.0  # set whenever the skew is
+        console.print(f"  clock: {clock.skew_seconds:+.2f} s ± {uncertainty:.2f} s")
     table = Table.grid(padding=(0, 1))
     table.add_column(width=2)
     table.add_column()

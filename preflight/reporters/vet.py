@@ -6,13 +6,15 @@ import json
 from collections import Counter
 from typing import Any, Sequence
 
+from preflight.model.document import VetDocument
+from preflight.model.serialize import to_jsonable
 from preflight.rules.lookalike.judge import VERDICTS
-from preflight.vet import SCHEMA_VET, VetResult
+from preflight.vet import VetResult
 
 
 def vet_document(results: Sequence[VetResult]) -> dict[str, Any]:
-    """The ``preflight/vet@1`` document."""
-    return {"schema": SCHEMA_VET, "results": [r.to_dict() for r in results]}
+    """The ``preflight/vet@1`` document, as JSON-ready values."""
+    return to_jsonable(VetDocument(schema="preflight/vet@1", results=tuple(results)))
 
 
 def render_json(results: Sequence[VetResult]) -> str:

@@ -30,6 +30,7 @@ from preflight.checks import cookies
 from preflight.checks.base import CheckConfig
 from preflight.config.allowlist import load_allowlist
 from preflight.config.network import spki_hash
+from preflight.model.serialize import to_jsonable
 from preflight.rules.hosts import host_of
 
 pytestmark = pytest.mark.browser
@@ -82,13 +83,13 @@ async def test_every_refused_cookie_is_found_with_the_rule_chromium_applied(brow
     shots = await asyncio.gather(*(capture(browser, mock_portal.url(PORTAL, p), OPTIONS) for p in paths))
     for path, shot in zip(paths, shots, strict=True):
         result = cookies.check(shot, EXAMPLE)
-        found = {r["name"]: r["reason"] for r in result.data["rejected"]}
+        found = {r.name: r.reason for r in result.data.rejected}
         # The check names exactly the cookies Chromium left out of its jar, with the rule broken
         assert found == REFUSED[path], path
         sent = routed_cookies(PORTAL, path)
         kept = {name for name, value in sent.items() if value and name not in found}
         assert not set(found) & jar_names(shot) and kept <= jar_names(shot), path
-    assert "old_pref" not in json.dumps(cookies.check(shots[-1], EXAMPLE).data)  # a deletion is no refusal
+    assert "old_pref" not in json.dumps(to_jsonable(cookies.check(shots[-1], EXAMPLE).data))  # a deletion is no refusal
 
 
 async def test_go_live_hygiene_scenarios(browser, mock_portal):
@@ -102,9 +103,9 @@ async def test_go_live_hygiene_scenarios(browser, mock_portal):
     assert codes["parent"] == {"cookies.shared_across_portals"}
     assert codes["insecure"] == {"cookies.session_not_secure", "cookies.session_not_httponly"}
     data = cookies.check(good, EXAMPLE).data
-    assert {c["name"]: (c["secure"], c["http_only"], c["same_site"]) for c in data["set"]} == {
+    assert {c.name: (c.secure, c.http_only, c.same_site) for c in data.set} == {
         "__Host-prov_session": (True, True, "Lax"), "prov_csrf": (True, False, "Strict")}
-    assert data["enabled"] is True and cookies.check(big, EXAMPLE).data["header_bytes"][PORTAL] > 8190
+    assert data.enabled is True and cookies.check(big, EXAMPLE).data.header_bytes[PORTAL] > 8190
 
 
 async def test_blocking_third_party_cookies_really_blocks_them_in_chromium(playwright, mock_portal, portal_mappings):
@@ -141,11 +142,11 @@ async def test_login_that_needs_third_party_cookies_is_reported(browser, playwri
     result = cookies.check(required, EXAMPLE)
     codes = {f.code for f in result.findings}
     assert {"cookies.third_party_frame", "cookies.third_party_required", "cookies.samesite_unset"} <= codes
-    assert result.data["third_party"]["required"] is True
-    assert result.data["third_party"]["cookies_allowed"] == ["idp_check", "idp_session"]
+    assert result.data.third_party.required is True
+    assert result.data.third_party.cookies_allowed == ("idp_check", "idp_session")
     result = cookies.check(optional, EXAMPLE)
     assert "cookies.third_party_ok" in {f.code for f in result.findings}
-    assert result.data["third_party"]["required"] is False
+    assert result.data.third_party.required is False
 
 
 async def test_a_stored_state_is_carried_into_the_visit_and_audited(browser, mock_portal):
@@ -157,10 +158,10 @@ async def test_a_stored_state_is_carried_into_the_visit_and_audited(browser, moc
     codes = {f.code for f in result.findings}
     assert {"cookies.conflicting", "cookies.leftover_session", "cookies.expired_kept",
             "cookies.header_too_large"} <= codes
-    assert result.data["existing"]["leftover_sessions"][0]["replaced_by_visit"] is True
+    assert result.data.existing.leftover_sessions[0].replaced_by_visit is True
     # The header size computed for the stored cookies is the one the browser sent
     (request,) = mock_portal.requests.matching(host=PORTAL, path="/")
-    assert result.data["existing"]["header_bytes"][PORTAL] == len("Cookie: " + request["headers"]["cookie"])
+    assert result.data.existing.header_bytes[PORTAL] == len("Cookie: " + request["headers"]["cookie"])
 
 
 async def test_a_profile_is_read_from_a_copy_and_never_changed(browser, playwright, mock_portal, portal_mappings):
@@ -177,11 +178,11 @@ async def test_a_profile_is_read_from_a_copy_and_never_changed(browser, playwrig
     shot = await capture(browser, mock_portal.url(PORTAL, "/"),
                          replace(OPTIONS, storage_state=profile.loadable_state(state), existing_cookies=existing))
     result = cookies.check(shot, EXAMPLE)
-    assert {c["name"] for c in result.data["existing"]["conflicting"]} == {"hcp_session", "pref_lang"}
-    assert [c["name"] for c in result.data["existing"]["expired"]] == ["remember_token"]
+    assert {c.name for c in result.data.existing.conflicting} == {"hcp_session", "pref_lang"}
+    assert [c.name for c in result.data.existing.expired] == ["remember_token"]
     (request,) = mock_portal.requests.matching(host=PORTAL, path="/")
     assert "hcp_session=" in request["headers"]["cookie"]  # the visit carried the profile's cookies
-    text = json.dumps([result.data, [(f.message, f.evidence) for f in result.findings]])
+    text = json.dumps([to_jsonable(result.data), [(f.message, f.evidence) for f in result.findings]])
     assert not re.findall(r"PROFILE-SECRET-[\w-]+", text)
 
 

@@ -13,6 +13,8 @@ from preflight.checks import CheckConfig
 from preflight.checks.clock import check
 from preflight.config.settings import ClockSettings, Settings
 from preflight.model.report import Severity
+from preflight.model.sections import ClockReference, ClockSection
+from preflight.model.serialize import to_jsonable
 from preflight.model.snapshot import ClockSample, SetCookieHeader
 from preflight.rules.skew import (
     SkewBounds,
@@ -122,8 +124,8 @@ def test_naive_single_date_estimate_is_off_by_up_to_half_a_second():
 def unmeasurable_reason(samples) -> str:
     result = check(snapshot(clock_samples=tuple(samples)), CONFIG)
     assert codes(result) == {"clock.unmeasurable": Severity.INFO}
-    assert result.data["verdict"] == "unmeasurable" and result.data["skew_seconds"] is None
-    return result.data["reason"]
+    assert result.data.verdict == "unmeasurable" and result.data.skew_seconds is None
+    return result.data.reason
 
 
 def test_no_date_header_is_unmeasurable():
@@ -182,7 +184,7 @@ def test_no_samples_means_not_measured():
 def test_thresholds(skew, expected):
     result = check(snapshot(clock_samples=straddling(skew)), CONFIG)
     assert codes(result) == expected
-    assert result.data["skew_seconds"] == pytest.approx(skew, abs=0.001)
+    assert result.data.skew_seconds == pytest.approx(skew, abs=0.001)
 
 
 def test_thresholds_are_configurable():
@@ -205,10 +207,15 @@ def test_a_whole_hour_hints_at_the_time_zone():
 def test_data_section_shape():
     result = check(snapshot(clock_samples=straddling(1.25)), CONFIG)
     data = result.data
-    assert {"skew_seconds", "uncertainty_seconds", "samples", "references", "verdict"} <= set(data)
-    assert data["verdict"] == "pass" and data["samples"] == 2
-    assert data["references"] == [{"host": HOST, "skew_seconds": data["skew_seconds"],
-                                   "uncertainty_seconds": data["uncertainty_seconds"], "samples": 2, "trusted": True}]
+    assert isinstance(data, ClockSection)
+    assert data.verdict == "pass" and data.samples == 2 and data.reason is None
+    assert data.references == (ClockReference(host=HOST, skew_seconds=data.skew_seconds,
+                                              uncertainty_seconds=data.uncertainty_seconds, samples=2, trusted=True),)
+    # In JSON: the keys of today's reports, ``reason`` left out when measurable
+    shown = to_jsonable(data)
+    assert list(shown) == ["skew_seconds", "uncertainty_seconds", "samples", "spread_seconds", "references", "verdict"]
+    assert shown["references"] == [{"host": HOST, "skew_seconds": data.skew_seconds,
+                                    "uncertainty_seconds": data.uncertainty_seconds, "samples": 2, "trusted": True}]
 
 
 # --------------------------------------------------------------------------- cookies
@@ -227,7 +234,7 @@ def test_a_cookie_shorter_lived_than_the_skew_is_named_and_fails_early():
     finding = next(f for f in result.findings if f.code == "clock.cookie_expiry_risk")
     assert finding.evidence["cookie"] == "hcp_login" and "hcp_login" in finding.message
     assert finding.evidence["lifetime_seconds"] == 60
-    assert result.data["verdict"] == "fail"
+    assert result.data.verdict == "fail"
 
 
 def test_cookie_risk_also_below_the_warn_line():
@@ -260,9 +267,9 @@ def test_several_hosts_give_the_median_and_spread():
     samples = straddling(0.2, "www.cignaforhcp.com") + straddling(0.5, "cignaforhcp.com") + straddling(0.3, HOST)
     result = check(snapshot(clock_samples=samples), CONFIG)
     assert codes(result) == {"clock.ok": Severity.PASS}
-    assert result.data["skew_seconds"] == pytest.approx(0.3, abs=0.002)
-    assert result.data["spread_seconds"] == pytest.approx(0.3, abs=0.002)
-    assert [r["host"] for r in result.data["references"]] == ["www.cignaforhcp.com", "cignaforhcp.com", HOST]
+    assert result.data.skew_seconds == pytest.approx(0.3, abs=0.002)
+    assert result.data.spread_seconds == pytest.approx(0.3, abs=0.002)
+    assert [r.host for r in result.data.references] == ["www.cignaforhcp.com", "cignaforhcp.com", HOST]
 
 
 def test_the_odd_one_out_is_named_and_not_trusted():
@@ -271,8 +278,8 @@ def test_the_odd_one_out_is_named_and_not_trusted():
     assert codes(result) == {"clock.odd_reference": Severity.INFO, "clock.ok": Severity.PASS}
     odd = next(f for f in result.findings if f.code == "clock.odd_reference")
     assert odd.evidence["host"] == "cignaforhcp.com" and "cignaforhcp.com" in odd.message
-    assert result.data["skew_seconds"] == pytest.approx(-0.125, abs=0.002)
-    assert {r["host"]: r["trusted"] for r in result.data["references"]} == {
+    assert result.data.skew_seconds == pytest.approx(-0.125, abs=0.002)
+    assert {r.host: r.trusted for r in result.data.references} == {
         "www.cignaforhcp.com": True, "cignaforhcp.com": False, HOST: True}
 
 
@@ -280,11 +287,11 @@ def test_two_hosts_that_disagree_trust_the_sign_in_page():
     samples = straddling(600.0, "cignaforhcp.com") + straddling(1.0, HOST)
     result = check(snapshot(clock_samples=samples), CONFIG)
     assert codes(result) == {"clock.odd_reference": Severity.INFO, "clock.ok": Severity.PASS}
-    assert result.data["skew_seconds"] == pytest.approx(1.0, abs=0.002)
+    assert result.data.skew_seconds == pytest.approx(1.0, abs=0.002)
 
 
 def test_an_unmeasurable_host_does_not_hide_a_measurable_one():
     samples = (ClockSample("cignaforhcp.com", NOW, NOW + 0.01, None, 200),) * 2 + straddling(40.0, HOST)
     result = check(snapshot(clock_samples=samples), CONFIG)
     assert codes(result) == {"clock.skew": Severity.WARN}
-    assert result.data["references"][0]["reason"] == "cignaforhcp.com sends no Date header"
+    assert result.data.references[0].reason == "cignaforhcp.com sends no Date header"

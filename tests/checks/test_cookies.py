@@ -14,6 +14,7 @@ from preflight.checks import cookies
 from preflight.checks.base import CheckConfig
 from preflight.config.allowlist import load_allowlist
 from preflight.model.report import Severity
+from preflight.model.serialize import to_jsonable
 from preflight.model.snapshot import (
     CookieFacts,
     ExistingCookies,
@@ -42,12 +43,13 @@ def test_well_behaved_cookies_pass_with_their_facts():
                  jar_cookies=(kept("__Host-s", "secret-1", secure=True, http_only=True),), cookies_enabled=True)
     result, found = judge(shot)
     assert set(found) == {"cookies.ok"} and found["cookies.ok"].severity is Severity.PASS
-    (entry,) = result.data["set"]
-    assert entry == {"name": "__Host-s", "domain": "provider.example.com", "path": "/", "host_only": True,
-                     "expires": None, "session": True, "size": 16, "value_sha256": kept("x", "secret-1").value_sha256,
-                     "secure": True, "http_only": True, "same_site": "Lax", "same_site_sent": "Lax"}
-    assert result.data["header_bytes"] == {"provider.example.com": len("Cookie: __Host-s=secret-1")}
-    assert result.data["enabled"] is True and result.data["rejected"] == [] and result.data["existing"] is None
+    (entry,) = result.data.set
+    assert to_jsonable(entry) == {
+        "name": "__Host-s", "domain": "provider.example.com", "path": "/", "host_only": True, "expires": None,
+        "session": True, "size": 16, "value_sha256": kept("x", "secret-1").value_sha256, "secure": True,
+        "http_only": True, "same_site": "Lax", "same_site_sent": "Lax"}
+    assert result.data.header_bytes == {"provider.example.com": len("Cookie: __Host-s=secret-1")}
+    assert result.data.enabled is True and result.data.rejected == () and result.data.existing is None
 
 
 def test_cookies_that_do_not_work_at_all_fail():
@@ -59,7 +61,7 @@ def test_a_refused_session_cookie_fails_and_other_refusals_warn():
     result, _found = judge(visit("JSESSIONID=v; SameSite=None", "theme=v; SameSite=None", cookies_enabled=True))
     severities = {f.evidence["name"]: f.severity for f in result.findings if f.code == "cookies.rejected"}
     assert severities == {"JSESSIONID": Severity.FAIL, "theme": Severity.WARN}
-    assert [r["reason"] for r in result.data["rejected"]] == ["samesite_none_insecure"] * 2
+    assert [r.reason for r in result.data.rejected] == ["samesite_none_insecure"] * 2
 
 
 def test_a_cookie_header_over_8_kib_fails_and_near_it_warns():
@@ -115,7 +117,7 @@ def test_login_that_disappears_without_third_party_cookies_warns():
     assert found["cookies.third_party_required"].severity is Severity.WARN
     assert found["cookies.third_party_frame"].severity is Severity.INFO
     assert found["cookies.rejected"].severity is Severity.INFO  # explained by the finding above
-    assert result.data["third_party"]["required"] is True
+    assert result.data.third_party.required is True
     assert "chrome://settings/cookies" in found["cookies.third_party_required"].message
 
 
@@ -142,27 +144,28 @@ def state_visit() -> PageSnapshot:
 
 def test_a_stored_state_is_audited_for_stale_conflicting_and_oversized_cookies():
     result, found = judge(state_visit())
-    existing = result.data["existing"]
-    assert {c["name"] for c in existing["conflicting"]} == {"portal_auth", "pref_lang"}
+    existing = result.data.existing
+    assert {c.name for c in existing.conflicting} == {"portal_auth", "pref_lang"}
     assert found["cookies.conflicting"].severity is Severity.WARN
-    assert [c["name"] for c in existing["expired"]] == ["old_auth_token"]
+    assert [c.name for c in existing.expired] == ["old_auth_token"]
     assert found["cookies.expired_kept"].severity is Severity.WARN  # a sign-in cookie expired
-    leftovers = {c["name"]: c["replaced_by_visit"] for c in existing["leftover_sessions"]}
+    leftovers = {c.name: c.replaced_by_visit for c in existing.leftover_sessions}
     assert leftovers["__Host-prov_session"] is True and "portal_auth" in leftovers
     # Three 2.8 kB cookies on .example.com: all but the fresh session cookie came from the state
     assert found["cookies.header_too_large"].evidence["from_existing_state"] == 6
-    assert (existing["cookies"], existing["portal_cookies"]) == (10, 9)  # news.example.net is not the portal's
+    assert (existing.cookies, existing.portal_cookies) == (10, 9)  # news.example.net is not the portal's
     # Exact advice: which site, and where in Chrome and Edge
-    assert existing["clear"] == [cookies.clear_advice("example.com")]
+    assert existing.clear == (cookies.clear_advice("example.com"),)
+    assert found["cookies.conflicting"].evidence["clear"] == [to_jsonable(cookies.clear_advice("example.com"))]
     assert "chrome://settings/content/all?searchSubpanel=example.com" in found["cookies.conflicting"].message
     assert "edge://settings/siteData" in found["cookies.leftover_session"].message
     # The new session value is not mistaken for a cookie the portal set twice
-    assert [c["name"] for c in result.data["set"]] == ["__Host-prov_session"]
+    assert [c.name for c in result.data.set] == ["__Host-prov_session"]
 
 
 def test_no_stored_value_appears_in_the_result():
     result = cookies.check(state_visit(), EXAMPLE)
-    text = json.dumps({"data": result.data, "findings": [(f.message, f.evidence) for f in result.findings]})
+    text = json.dumps({"data": to_jsonable(result.data), "findings": [(f.message, f.evidence) for f in result.findings]})
     values = [c["value"] for c in json.loads(STATE_FILE.read_text())["cookies"]]
     assert values and not [v for v in values if v in text]
 

@@ -10,6 +10,8 @@ import pytest
 from preflight.checks import CHECKS, CheckConfig, portal
 from preflight.config.settings import PortalSettings, Settings
 from preflight.model.report import Severity
+from preflight.model.sections import PortalSection
+from preflight.model.serialize import to_jsonable
 from preflight.model.snapshot import PageSnapshot
 
 from ..factories import default_allowlist
@@ -48,15 +50,18 @@ def test_official_provider_portal_serving_a_provider_login_passes():
     result = portal.check(provider_login(), CONFIG)
     assert codes(result) == {"portal.login_form": Severity.INFO, "portal.username_not_email": Severity.INFO,
                              "portal.role": Severity.PASS}
-    assert result.data["role"] == "provider" and result.data["login_form"] == "password"
+    assert result.data.role == "provider" and result.data.login_form == "password"
 
 
 def test_json_section_has_the_documented_keys():
     data = portal.check(provider_login(), CONFIG).data
-    assert {"role", "confidence", "login_form", "username_kind", "fields", "recovery_links", "evidence"} <= set(data)
-    assert data["username_kind"] == "username" and 0 <= data["confidence"] <= 1
-    assert data["fields"][0] == {"kind": "username", "label": "User ID", "type": "text"}
-    json.dumps(data)  # plain JSON
+    assert isinstance(data, PortalSection)
+    assert data.username_kind == "username" and 0 <= data.confidence <= 1
+    shown = to_jsonable(data)
+    assert {"role", "confidence", "login_form", "username_kind", "fields", "recovery_links", "evidence"} <= set(shown)
+    # A field's empty attributes stay out of JSON, as they always have
+    assert shown["fields"][0] == {"kind": "username", "label": "User ID", "type": "text"}
+    json.dumps(shown)  # plain JSON
 
 
 def test_provider_host_serving_a_member_login_fails():
@@ -97,7 +102,7 @@ def test_unsure_mismatch_is_a_warning():
     text = "Sign in\nMembers: see your benefits and your ID card.\nVerify eligibility."
     weak = login_page("Sign in", title="Acme Health", text=text, url="https://cignaforhcp.cigna.com/")
     result = portal.check(weak, CONFIG)
-    assert result.data["role"] == "member" and result.data["confidence"] < 0.5
+    assert result.data.role == "member" and result.data.confidence < 0.5
     assert codes(result)["portal.role_uncertain"] is Severity.WARN
 
 
@@ -105,7 +110,7 @@ def test_unknown_role_on_a_listed_host_is_information():
     shop = login_page("Sign in", title="Sign in | BrightCart", text="Sign in to track orders.",
                       url="https://cignaforhcp.cigna.com/")
     result = portal.check(shop, CONFIG)
-    assert result.data["role"] == "unknown"
+    assert result.data.role == "unknown"
     assert codes(result)["portal.role"] is Severity.INFO
     assert "role_mismatch" not in " ".join(codes(result))
 
@@ -116,7 +121,7 @@ def test_no_login_form_warns_and_says_why():
     result = portal.check(reset, CONFIG)
     finding = next(f for f in result.findings if f.code == "portal.no_login_form")
     assert finding.severity is Severity.WARN and "password reset" in finding.message
-    assert result.data["login_form"] == "none" and result.data["role"] == "unknown"
+    assert result.data.login_form == "none" and result.data.role == "unknown"
 
 
 def test_maintenance_page_says_so():
@@ -144,10 +149,10 @@ def test_a_vocabulary_override_from_the_settings(tmp_path):
     extra = tmp_path / "words.toml"
     extra.write_text('[role.provider]\nstrong = ["prestadores"]\n[health]\nstrong = ["obra social"]\n')
     snapshot = login_page("Prestadores", title="Obra social Acme | Prestadores", text="Prestadores de la obra social")
-    assert portal.check(snapshot, CONFIG).data["role"] == "unknown"
+    assert portal.check(snapshot, CONFIG).data.role == "unknown"
     config = CheckConfig(allowlist=default_allowlist(), settings=Settings(portal=PortalSettings(vocabulary=str(extra))))
     config = CheckConfig.build(config.allowlist, config.settings)
-    assert portal.check(snapshot, config).data["role"] == "provider"
+    assert portal.check(snapshot, config).data.role == "provider"
 
 
 # --------------------------------------------------------------------------- corpus
@@ -186,13 +191,13 @@ def test_corpus_is_complete():
 
 
 def test_corpus_accuracy(corpus_results):
-    role_rows = [(LABELS[key]["role"], result.data["role"]) for key, result in corpus_results.items()]
-    form_rows = [(LABELS[key]["login_form"], result.data["login_form"]) for key, result in corpus_results.items()]
+    role_rows = [(LABELS[key]["role"], result.data.role) for key, result in corpus_results.items()]
+    form_rows = [(LABELS[key]["login_form"], result.data.login_form) for key, result in corpus_results.items()]
     role_accuracy, role_lines = accuracy_report(role_rows)
     form_accuracy, form_lines = accuracy_report(form_rows)
-    misses = [f"  {key}: role {r.data['role']} (want {LABELS[key]['role']}), form {r.data['login_form']} "
+    misses = [f"  {key}: role {r.data.role} (want {LABELS[key]['role']}), form {r.data.login_form} "
               f"(want {LABELS[key]['login_form']})" for key, r in corpus_results.items()
-              if (r.data["role"], r.data["login_form"]) != (LABELS[key]["role"], LABELS[key]["login_form"])]
+              if (r.data.role, r.data.login_form) != (LABELS[key]["role"], LABELS[key]["login_form"])]
     report = "\n".join([f"role accuracy {role_accuracy:.1%}", *role_lines,
                         f"login-form accuracy {form_accuracy:.1%}", *form_lines, "misses:", *misses])
     print("\n" + report)
@@ -202,7 +207,7 @@ def test_corpus_accuracy(corpus_results):
 
 def test_corpus_login_detection_precision_and_recall(corpus_results):
     # "Is there a login at all?" as a help desk asks it: a found login of the wrong kind still counts.
-    pairs = [(LABELS[key]["login_form"] != "none", result.data["login_form"] != "none")
+    pairs = [(LABELS[key]["login_form"] != "none", result.data.login_form != "none")
              for key, result in corpus_results.items()]
     true_positive = sum(want and got for want, got in pairs)
     precision = true_positive / max(1, sum(got for _, got in pairs))
@@ -214,12 +219,12 @@ def test_pages_without_a_login_keep_their_own_audience(corpus_results):
     leaning = {key: label["page_role"] for key, label in LABELS.items() if "page_role" in label}
     assert leaning
     for key, audience in leaning.items():
-        scores = corpus_results[key].data["scores"]
+        scores = corpus_results[key].data.scores
         assert max(scores, key=scores.get) == audience, key
 
 
 def test_every_corpus_result_is_plain_json_and_never_an_error(corpus_results):
     for key, result in corpus_results.items():
         assert result.error is None, key
-        json.dumps(result.data)
+        json.dumps(to_jsonable(result.data))
         assert all(f.code.startswith("portal.") for f in result.findings)

@@ -26,7 +26,7 @@ Finding codes (the README code table is the contract):
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from preflight.checks.base import CheckConfig, FindingList
 from preflight.checks.portal.loginform import LoginForm, find_login_form
@@ -34,6 +34,7 @@ from preflight.checks.portal.roles import UNKNOWN, RoleVerdict, classify_role
 from preflight.checks.portal.vocabulary import Vocabulary
 from preflight.config.allowlist import LOGIN_ROLES
 from preflight.model.report import CheckResult, Severity
+from preflight.model.sections import LoginFormKind, PortalSection, Role, UsernameKind
 from preflight.model.snapshot import PageSnapshot
 from preflight.rules.hosts import host_of, registrable_domain
 
@@ -57,28 +58,28 @@ def check(snapshot: PageSnapshot, config: CheckConfig) -> CheckResult:
     found = FindingList(NAME)
     _login_findings(found, snapshot, login, config, vocab)
     _role_findings(found, snapshot, verdict, config, vocab)
-    return found.result(portal_section(login, verdict))
+    return CheckResult(NAME, tuple(found.items), portal_section(login, verdict))
 
-def portal_section(login: LoginForm, verdict: RoleVerdict) -> dict[str, Any]:
+def portal_section(login: LoginForm, verdict: RoleVerdict) -> PortalSection:
     """``results[].portal`` in JSON."""
-    return {
-        "role": verdict.role,
-        "confidence": verdict.confidence,
-        "login_form": login.kind,
-        "username_kind": login.username_kind,
-        "takes_email": login.takes_email,
-        "fields": [f.to_dict() for f in login.fields],
-        "remember_me": login.remember_me,
-        "mfa": login.mfa,
-        "recovery_links": [link.to_dict() for link in login.recovery_links],
-        "frame_url": login.frame_url if login.found and login.frame_index else None,
-        "evidence": list(verdict.evidence),
-        "counter_evidence": list(verdict.counter_evidence),
-        "scores": dict(verdict.scores),
-        "health_context": verdict.health_context,
-        "login_reasons": list(login.reasons),
-        "not_login_forms": list(login.rejected),
-    }
+    return PortalSection(
+        role=cast(Role, verdict.role),
+        confidence=verdict.confidence,
+        login_form=cast(LoginFormKind, login.kind),
+        username_kind=cast(UsernameKind | None, login.username_kind),
+        takes_email=login.takes_email,
+        fields=tuple(f.to_entry() for f in login.fields),
+        remember_me=login.remember_me,
+        mfa=login.mfa,
+        recovery_links=tuple(link.to_entry() for link in login.recovery_links),
+        frame_url=login.frame_url if login.found and login.frame_index else None,
+        evidence=tuple(verdict.evidence),
+        counter_evidence=tuple(verdict.counter_evidence),
+        scores=dict(verdict.scores),
+        health_context=verdict.health_context,
+        login_reasons=tuple(login.reasons),
+        not_login_forms=tuple(login.rejected),
+    )
 
 def _login_findings(found: FindingList, snapshot: PageSnapshot, login: LoginForm, config: CheckConfig,
                     vocab: Vocabulary) -> None:

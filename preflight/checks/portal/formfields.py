@@ -10,9 +10,10 @@ developer typed (``name``, ``id``); the words come from ``data/vocabulary.toml``
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Sequence, cast
 
 from preflight.checks.portal.vocabulary import Vocabulary, normalize, split_identifier
+from preflight.model.sections import FieldKind, PasswordRole, PortalField
 from preflight.model.snapshot import InputFacts
 
 # Field kinds as reported (vocabulary kinds use underscores; reports use words people read).
@@ -64,17 +65,11 @@ class Field:
     password_role: str = ""
     """For passwords: ``current``, ``new`` or ``confirm`` when the page says so."""
 
-    def to_dict(self) -> dict[str, object]:
-        shown: dict[str, object] = {"kind": self.kind, "label": self.label, "type": self.type}
-        if self.autocomplete:
-            shown["autocomplete"] = self.autocomplete
-        if self.required:
-            shown["required"] = True
-        if self.takes_email:
-            shown["takes_email"] = True
-        if self.password_role:
-            shown["password_role"] = self.password_role
-        return shown
+    def to_entry(self) -> PortalField:
+        """This control as ``results[].portal.fields[]`` (empty attributes left out of JSON)."""
+        return PortalField(kind=cast(FieldKind, self.kind), label=self.label, type=self.type,
+                           autocomplete=self.autocomplete, required=self.required, takes_email=self.takes_email,
+                           password_role=cast(PasswordRole, self.password_role) if self.password_role else None)
 
 def classify_field(control: InputFacts, vocab: Vocabulary) -> Field | None:
     """What one control asks for; ``None`` for controls a person never types into."""

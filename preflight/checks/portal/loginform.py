@@ -34,6 +34,7 @@ from preflight.checks.portal.formfields import (
     classify_field,
 )
 from preflight.checks.portal.vocabulary import Vocabulary, normalize, url_tokens
+from preflight.model.sections import RecoveryLinkEntry
 from preflight.model.snapshot import (
     ButtonFacts,
     FrameFacts,
@@ -80,8 +81,9 @@ class RecoveryLink:
     offsite: bool
     """Points to another organization (registrable domain) than the page it is on."""
 
-    def to_dict(self) -> dict[str, object]:
-        return {"text": self.text, "href": self.href, "host": self.host, "offsite": self.offsite}
+    def to_entry(self) -> RecoveryLinkEntry:
+        """This link as ``results[].portal.recovery_links[]``."""
+        return RecoveryLinkEntry(text=self.text, href=self.href, host=self.host, offsite=self.offsite)
 
 @dataclass(frozen=True)
 class LoginForm:
