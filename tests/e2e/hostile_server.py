@@ -6,7 +6,10 @@
   logs the handshake (path, headers) and every message received, text or binary.
 * ``wt``: an HTTP/3 server (aioquic, UDP) with WebTransport enabled. It logs every request
   (``CONNECT`` with ``:protocol = webtransport`` is accepted with 200), every byte of every
-  WebTransport stream, every datagram and any other HTTP/3 body data.
+  WebTransport stream, every datagram and any other HTTP/3 body data; ``conn`` ties a
+  connection's records to its ``CONNECT`` (and so to a page). Chromium does not apply its SPKI
+  list to WebTransport's QUIC handshake ("certificate unknown"): a page pins the certificate
+  itself with ``serverCertificateHashes``, whose hex it reads from the sink's ``/wt-cert-hash``.
 * ``sink``: a TLS server for every other host name (mapped with a catch-all ``*:443`` rule). It
   logs the SNI of every handshake, even when no request follows (``<link rel=preconnect>`` to a
   host name that carries the secret), then the raw bytes of what is sent and answers ``200 ok``.
@@ -275,7 +278,8 @@ class _WebTransportProtocol(_wt_protocol_base()):  # type: ignore[misc]
         super().__init__(*args, **kwargs)
         self._hostile = hostile
         self._h3: Any = None
-        self._hostile.log("wt", "quic-connection")
+        self._conn = id(self)
+        self._hostile.log("wt", "quic-connection", conn=self._conn)
 
     def quic_event_received(self, event: Any) -> None:
         from aioquic.quic.events import ProtocolNegotiated
@@ -283,10 +287,10 @@ class _WebTransportProtocol(_wt_protocol_base()):  # type: ignore[misc]
         from aioquic.quic.events import ConnectionTerminated
 
         if isinstance(event, ConnectionTerminated):
-            self._hostile.log("wt", "terminated", error_code=event.error_code, reason=event.reason_phrase)
+            self._hostile.log("wt", "terminated", conn=self._conn, error_code=event.error_code, reason=event.reason_phrase)
         if isinstance(event, ProtocolNegotiated):
             self._h3 = _WebTransportH3(self._quic, enable_webtransport=True)
-            self._hostile.log("wt", "alpn", protocol=event.alpn_protocol)
+            self._hostile.log("wt", "alpn", conn=self._conn, protocol=event.alpn_protocol)
         if self._h3 is not None:
             for h3_event in self._h3.handle_event(event):
                 self._h3_event(h3_event)
@@ -295,7 +299,7 @@ class _WebTransportProtocol(_wt_protocol_base()):  # type: ignore[misc]
         from aioquic.h3.events import (DataReceived, DatagramReceived, HeadersReceived,
                                        WebTransportStreamDataReceived)
 
-        log = self._hostile.log
+        log = functools.partial(self._hostile.log, conn=self._conn)
         if isinstance(event, HeadersReceived):
             headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in event.headers}
             method = headers.get(":method", "")
