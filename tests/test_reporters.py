@@ -106,7 +106,8 @@ def test_a_crashing_check_becomes_an_error_result_and_others_still_run(monkeypat
     assert by_name["transport"].findings
     target = TargetResult("x", snapshot(), results)
     assert any(f.code == "domain.error" for f in target.findings)
-    assert target.verdict is Verdict.WARN
+    assert target.verdict is Verdict.ERROR
+    assert report_of(target).exit_code() == 70  # a bug, never "passed" or "could not run"
 
 
 def test_console_report_shows_verdict_and_codes():

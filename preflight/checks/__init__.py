@@ -17,4 +17,9 @@ CHECKS: dict[str, Check] = {
     "cookies": cookies.check,
 }
 
-__all__ = ["CHECKS", "Check", "CheckConfig"]
+PARTIAL_CHECKS = ("domain", "transport", "submission")
+"""What runs on a visit that broke off (unreachable, crashed, unreadable): the addresses it went
+through, the answer it got, what it tried to send. Never the page's content: a page that could
+not be read must not come out as "no login form" with a confident role."""
+
+__all__ = ["CHECKS", "PARTIAL_CHECKS", "Check", "CheckConfig"]

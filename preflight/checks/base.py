@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from preflight.config.allowlist import Allowlist
 from preflight.config.settings import Settings
-from preflight.model.report import CheckResult, Finding, Severity
+from preflight.model import codes
+from preflight.model.report import CheckResult, Finding, Section, Severity
 from preflight.model.snapshot import PageSnapshot
 from preflight.rules.lookalike.judge import HostJudge
 
@@ -15,7 +17,7 @@ if TYPE_CHECKING:  # pragma: no cover - the portal package imports this module
     from preflight.checks.portal.vocabulary import Vocabulary
 
 
-def load_vocabulary(path: str | None = None) -> "Vocabulary":
+def load_vocabulary(path: str | None = None) -> Vocabulary:
     from preflight.checks.portal.vocabulary import load_vocabulary as load
 
     return load(path)
@@ -47,7 +49,7 @@ class CheckConfig:
 
     @classmethod
     def build(cls, allowlist: Allowlist, settings: Settings | None = None, expect_role: str | None = None,
-              now: float | None = None) -> "CheckConfig":
+              now: float | None = None) -> CheckConfig:
         """The tables every check needs (vocabulary, host judge), built once for a run."""
         settings = settings or Settings()
         return cls(allowlist=allowlist, settings=settings, vocabulary=load_vocabulary(settings.portal.vocabulary),
@@ -70,7 +72,12 @@ class FindingList:
         self.items: list[Finding] = []
 
     def add(self, code: str, severity: Severity, message: str, **evidence: Any) -> None:
-        self.items.append(Finding(self.check, f"{self.check}.{code}", severity, message, evidence))
+        """One finding; its code and severity must stand in the check's table (``model/codes.py``)."""
+        full = f"{self.check}.{code}"
+        entry = codes.BY_CODE.get(full)
+        if entry is None or severity not in entry.severities:
+            raise ValueError(f"{full} ({severity.value}) is not in the finding-code table")
+        self.items.append(Finding(self.check, full, severity, message, evidence))
 
-    def result(self, data: Mapping[str, Any] | None = None) -> CheckResult:
+    def result(self, data: Section | None = None) -> CheckResult:
         return CheckResult(self.check, tuple(self.items), data)

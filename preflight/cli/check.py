@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import click
 
@@ -12,6 +13,7 @@ from preflight.cli.params import (
     MAX_TARGETS,
     ROLE_CHOICES,
     browser_options,
+    check_browser_path,
     check_writable,
     host_mappings,
     load_check_settings,
@@ -70,6 +72,7 @@ def check(urls: Sequence[str], browser_path: str | None, browser_channel: str | 
     if len(stdout_writers) > 1:
         raise UsageError(f"{' and '.join(stdout_writers)} all write to stdout", "send all but one to a file")
     targets = [validate_target(u) for u in urls]
+    check_browser_path(browser_path)
     validate_existing_state(storage_state, profile_dir)
     settings = RunSettings(
         allowlist=load_allowlist(allowlist_path), settings=load_check_settings(config_path),
@@ -86,10 +89,15 @@ def check(urls: Sequence[str], browser_path: str | None, browser_channel: str | 
     options = RenderOptions(color=sys.stdout.isatty(), verbose=verbose)
     for output, path in outputs:
         write_output(path, render(report, output, options))
-    return ExitStatus(report.exit_code(fail_on_warn=fail_on == "warn"))
+    status = report.exit_code(fail_on_warn=fail_on == "warn")
+    if status is ExitStatus.BUG:
+        crashed = sorted({check for result in report.results for check in result.crashed_checks})
+        click.echo(f"preflight: error: internal error: the {', '.join(crashed)} check crashed (see the report) — "
+                   "rerun with --traceback and report it", err=True)
+    return status
 
 
-def report_outputs(as_json: bool, json_file: str | None, junit_file: str | None) -> list[tuple["OutputFormat", str]]:
+def report_outputs(as_json: bool, json_file: str | None, junit_file: str | None) -> list[tuple[OutputFormat, str]]:
     """Which reports go where: ``--json`` and ``-`` mean stdout; the console report when nothing else is there."""
     from preflight.reporters import OutputFormat
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal, Mapping, overload
+from typing import Any, Literal, overload
 
 from preflight.model.sections import ClockSection, CookiesSection, PortalSection, Section
 from preflight.model.snapshot import PageSnapshot
+from preflight.status import ExitStatus
 
 SCHEMA_RUN = "preflight/run@1"
 
@@ -90,14 +92,21 @@ class TargetResult:
             found.extend(result.findings)
             if result.error is not None:
                 found.append(
-                    Finding(result.check, f"{result.check}.error", Severity.WARN,
-                            f"The {result.check} check could not run: {result.error}")
+                    Finding(result.check, f"{result.check}.error", Severity.FAIL,
+                            f"The {result.check} check crashed (a bug in preflight): {result.error}")
                 )
         return tuple(found)
 
     @property
+    def crashed_checks(self) -> tuple[str, ...]:
+        """Checks that crashed on this target (a bug): its verdict cannot be trusted."""
+        return tuple(result.check for result in self.checks if result.error is not None)
+
+    @property
     def verdict(self) -> Verdict:
         if self.error is not None and self.error.code in ERROR_CODES_COULD_NOT_RUN:
+            return Verdict.ERROR
+        if self.crashed_checks:
             return Verdict.ERROR
         worst = max((f.severity.rank for f in self.findings), default=Severity.PASS.rank)
         if worst >= Severity.FAIL.rank:
@@ -124,7 +133,8 @@ class TargetResult:
 
 
 ERROR_CODES_COULD_NOT_RUN = frozenset(
-    {"target.unreachable", "target.timeout", "target.dns", "browser.crashed", "target.aborted"}
+    {"target.unreachable", "target.timeout", "target.dns", "browser.crashed", "target.aborted", "target.blocked",
+     "target.crashed", "target.unreadable"}
 )
 """Target errors that mean "could not run" (verdict ``error``, exit 3), not "found a problem"."""
 
@@ -145,11 +155,14 @@ class RunReport:
                 return v
         return Verdict.PASS
 
-    def exit_code(self, fail_on_warn: bool = False) -> int:
-        """0 all pass/warn, 1 any fail (or warn with ``--fail-on warn``), 3 could not run."""
+    def exit_code(self, fail_on_warn: bool = False) -> ExitStatus:
+        """70 when a check crashed (a bug: no verdict can be trusted); else 1 any fail (or warn with
+        ``--fail-on warn``); else 3 could not run; else 0."""
+        if any(r.crashed_checks for r in self.results):
+            return ExitStatus.BUG
         verdicts = {r.verdict for r in self.results}
         if Verdict.FAIL in verdicts or (fail_on_warn and Verdict.WARN in verdicts):
-            return 1
+            return ExitStatus.FAIL
         if Verdict.ERROR in verdicts:
-            return 3
-        return 0
+            return ExitStatus.COULD_NOT_RUN
+        return ExitStatus.OK
