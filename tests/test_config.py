@@ -159,3 +159,16 @@ def test_settings_discovery(tmp_path, monkeypatch):
     assert find_settings(None, cwd=tmp_path) == tmp_path / "env.toml"
     with pytest.raises(ConfigError, match="cannot read settings"):
         load_settings(tmp_path / "missing.toml")
+
+
+def test_a_valid_allowlist_is_parsed_without_searching_the_text(monkeypatch):
+    # Finding a line scans the whole file: doing it per host made 8,000 portals take minutes.
+    # Validation stays linear because the scan happens only for the error actually raised.
+    import preflight.config.allowlist as allowlist_module
+
+    calls = []
+    monkeypatch.setattr(allowlist_module, "where", lambda *args, **kwargs: calls.append(args) or "x")
+    text = "".join(f'[[portal]]\npayer = "P{i}"\nname = "N{i}"\nrole = "provider"\n'
+                   f'hosts = ["portal{i}.payer{i}.com", "www.portal{i}.payer{i}.com"]\n' for i in range(300))
+    assert len(allowlist_module.parse_allowlist(text, "big.toml").portals) == 300
+    assert calls == []

@@ -28,10 +28,12 @@ import shutil
 import sqlite3
 import tempfile
 import time
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, AsyncIterator, Mapping
+from typing import TYPE_CHECKING, Any
 
+from preflight.config.files import UnreadableFile, read_user_file
 from preflight.errors import UsageError
 from preflight.model.snapshot import CookieFacts, ExistingCookies
 from preflight.rules import jar
@@ -71,20 +73,16 @@ class ProfileError(UsageError):
 
 def read_storage_state(path: str | Path) -> dict[str, Any]:
     """The parsed storage-state file, validated; ``ProfileError`` with one line otherwise."""
-    file = Path(path)
     where = f"--storage-state {path}"
-    if not file.exists():
-        raise ProfileError(f"{where}: no such file", "give the path of a Playwright storage-state JSON file")
-    if file.is_dir():
+    if Path(path).is_dir():
         raise ProfileError(f"{where}: is a folder", "for a browser profile folder use --profile")
     try:
-        raw = file.read_bytes()[: MAX_STATE_BYTES + 1]
-    except OSError as exc:
-        raise ProfileError(f"{where}: cannot read it ({exc.strerror or exc})", "check its permissions") from None
-    if len(raw) > MAX_STATE_BYTES:
-        raise ProfileError(f"{where}: larger than {MAX_STATE_BYTES // 2**20} MB", "that is not a storage-state file")
+        raw = read_user_file(path, MAX_STATE_BYTES)
+    except UnreadableFile as exc:
+        hint = "give the path of a Playwright storage-state JSON file" if exc.reason == "no such file" else exc.hint
+        raise ProfileError(f"{where}: {exc.reason}", hint) from None
     try:
-        data = json.loads(raw.decode("utf-8"))
+        data = json.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         line = f" (line {exc.lineno})" if isinstance(exc, json.JSONDecodeError) else ""
         raise ProfileError(f"{where}: not JSON{line}",
@@ -270,7 +268,7 @@ def _row_facts(row: tuple[Any, ...], version: int) -> CookieFacts:
                        size=len(name) + length, value_sha256=digest, secure=bool(secure), http_only=bool(http_only),
                        same_site=_SAME_SITE_COLUMN.get(int(same_site) if same_site is not None else -1, "Lax"))
 
-async def read_profile(playwright: "Playwright", launch: "LaunchOptions", location: ProfileLocation,
+async def read_profile(playwright: Playwright, launch: LaunchOptions, location: ProfileLocation,
                        timeout_s: float = 30.0) -> tuple[ExistingCookies, dict[str, Any]]:
     """Cookies of a profile, from a temporary copy: (facts for the report, storage state for the visit).
 
@@ -285,7 +283,7 @@ async def read_profile(playwright: "Playwright", launch: "LaunchOptions", locati
                                            extra_args=(f"--profile-directory={location.profile}",))
         try:
             cookies = await asyncio.wait_for(context.cookies(), timeout=timeout_s)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             raise ProfileError(f"reading the cookies of {location.given} took longer than {timeout_s:g} s",
                                "close the browser that uses this profile, or copy the profile first") from None
         finally:
@@ -304,9 +302,9 @@ async def read_profile(playwright: "Playwright", launch: "LaunchOptions", locati
                                cookies=tuple(facts), undecryptable=undecryptable, read_at=read_at)
     return existing, state
 
-async def _launch_persistent(playwright: "Playwright", launch: "LaunchOptions", user_data_dir: Path,
+async def _launch_persistent(playwright: Playwright, launch: LaunchOptions, user_data_dir: Path,
                              timeout_s: float, extra_args: tuple[str, ...] = (), what: str = "the profile copy",
-                             **context_options: Any) -> "BrowserContext":
+                             **context_options: Any) -> BrowserContext:
     from playwright.async_api import Error as PlaywrightError
 
     try:
@@ -319,7 +317,7 @@ async def _launch_persistent(playwright: "Playwright", launch: "LaunchOptions", 
         raise ProfileError(f"could not open {what} in {launch.choice.describe()}: {first}",
                            "a profile from a newer browser version may need that browser (--browser-channel)") from None
 
-async def _close_quietly(context: "BrowserContext", timeout_s: float = 5.0) -> None:
+async def _close_quietly(context: BrowserContext, timeout_s: float = 5.0) -> None:
     try:
         await asyncio.wait_for(context.close(), timeout=timeout_s)
     except Exception:  # noqa: BLE001 - the browser may already be gone, or hung (killed with the run)
@@ -332,7 +330,7 @@ class ThrowawayProfiles:
     a default Chrome or Edge profile). Each context is its own browser process, gone on close.
     """
 
-    def __init__(self, playwright: "Playwright", launch: "LaunchOptions", folder: Path,
+    def __init__(self, playwright: Playwright, launch: LaunchOptions, folder: Path,
                  third_party_cookies: bool = True, timeout_s: float = 30.0) -> None:
         self.playwright = playwright
         self.launch = launch
@@ -341,7 +339,7 @@ class ThrowawayProfiles:
         self.timeout_s = timeout_s
         self._count = 0
 
-    async def new_context(self, **options: Any) -> "BrowserContext":
+    async def new_context(self, **options: Any) -> BrowserContext:
         self._count += 1
         user_data_dir = self.folder / f"profile-{self._count}"
         quiet_preferences(user_data_dir / "Default" / "Preferences",
@@ -351,7 +349,7 @@ class ThrowawayProfiles:
                                         what="a throwaway regular profile", **options)
 
 @contextlib.asynccontextmanager
-async def throwaway_profiles(playwright: "Playwright", launch: "LaunchOptions",
+async def throwaway_profiles(playwright: Playwright, launch: LaunchOptions,
                              timeout_s: float = 30.0) -> AsyncIterator[ThrowawayProfiles]:
     """``ThrowawayProfiles`` whose folders are removed on exit (contexts must be closed by then)."""
     folder = Path(tempfile.mkdtemp(prefix="preflight-regular-"))

@@ -7,10 +7,12 @@ Each is judged by ``lookalike.HostJudge``: official, same organization, lookalik
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
+from dataclasses import replace
 
 from preflight.checks.base import CheckConfig, FindingList
 from preflight.checks.portal.loginform import recovery_links
+from preflight.config.allowlist import PACKAGED_SOURCE
 from preflight.model.report import CheckResult, Severity
 from preflight.model.snapshot import FrameFacts, PageSnapshot
 from preflight.rules.hosts import host_of, is_loopback
@@ -71,10 +73,23 @@ def check(snapshot: PageSnapshot, config: CheckConfig) -> CheckResult:
 
     if official and not any(f.severity is Severity.FAIL for f in found.items):
         final = official[-1]
-        found.add("official", Severity.PASS,
-                  f"{final['host']} is the official {final['payer']} {final['portal']} ({final['role']}) portal.",
-                  hosts=official)
+        found.add("official", Severity.PASS, f"{final['host']} is the official {_portal_words(final)}.", hosts=official)
+    if config.allowlist.source == PACKAGED_SOURCE:
+        # A first check of one's own portal fails on the packaged (Cigna) list: say what to do.
+        found.items = [replace(f, message=f"{f.message} {PACKAGED_HINT}") if f.code == "domain.not_allowlisted" else f
+                       for f in found.items]
     return found.result()
+
+
+PACKAGED_HINT = ("This run used the packaged allowlist, which lists only Cigna's public hosts: for another portal, "
+                 "pass --allowlist FILE (see README, Allowlist).")
+
+
+def _portal_words(entry: dict[str, str]) -> str:
+    """``Cigna CignaforHCP portal (provider)``; no second "portal" when the name already says it."""
+    name = f"{entry['payer']} {entry['portal']}".strip()
+    noun = "" if "portal" in entry["portal"].lower() else " portal"
+    return f"{name}{noun} ({entry['role']})"
 
 
 def _scheme_findings(found: FindingList, url: str, host: str, where: str) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from preflight.checks.base import CheckConfig, FindingList
 from preflight.model.report import CheckResult, Severity
 from preflight.model.snapshot import PageSnapshot
@@ -27,7 +29,7 @@ def check(snapshot: PageSnapshot, config: CheckConfig) -> CheckResult:
     tls = snapshot.tls
     if snapshot.final_url.startswith("https:") and tls is not None:
         now = config.now if config.now is not None else snapshot.captured_at
-        evidence = {"host": host, "protocol": tls.protocol, "issuer": tls.issuer}
+        evidence: dict[str, Any] = {"host": host, "protocol": tls.protocol, "issuer": tls.issuer}
         if tls.valid_to is not None and now:
             days = (tls.valid_to - now) / 86400
             evidence["days_to_expiry"] = round(days, 1)
@@ -47,5 +49,6 @@ def check(snapshot: PageSnapshot, config: CheckConfig) -> CheckResult:
             found.add("no_hsts", Severity.INFO,
                       f"{host} sends no Strict-Transport-Security header (HSTS).", **evidence)
         found.add("tls", Severity.PASS,
-                  f"{host} uses {tls.protocol or 'TLS'}, certificate issued by {tls.issuer or 'unknown'}.", **evidence)
+                  f"{host} uses {tls.protocol or 'TLS'}, " + (f"certificate issued by {tls.issuer}." if tls.issuer
+                                                     else "certificate from an issuer the browser shows no name for."), **evidence)
     return found.result()

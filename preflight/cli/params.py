@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
 import os
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -45,6 +47,24 @@ def validate_target(text: str) -> str:
     return parsed.href
 
 
+class FiniteFloatRange(click.FloatRange):
+    """``click.FloatRange`` that also refuses NaN (every comparison with it is false) and infinities."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{number} is not a finite number of seconds", param, ctx)
+        return number
+
+
+def check_browser_path(browser_path: str | None) -> None:
+    """``--browser-path`` names an executable: said before the driver or any browser starts."""
+    if browser_path:
+        from preflight.capture.browser import find_browser
+
+        find_browser(browser_path, None, None)
+
+
 def check_writable(path: str | None, option: str) -> None:
     if path is None or path == "-":
         return
@@ -56,6 +76,17 @@ def check_writable(path: str | None, option: str) -> None:
         raise OutputError(f"{option} {path}: folder {parent} does not exist", "create it or choose another path")
     if not os.access(parent, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
         raise OutputError(f"{option} {path}: not writable", "choose a path you can write to")
+    # Access bits do not tell the whole story (root under /proc, a read-only mount): open it now,
+    # before any browser starts, and leave no empty file behind.
+    existed = target.exists()
+    try:
+        with open(target, "a", encoding="utf-8"):
+            pass
+    except OSError as exc:
+        raise OutputError(f"{option} {path}: cannot be written ({exc.strerror or exc})",
+                          "choose a path you can write to") from None
+    if not existed:
+        target.unlink(missing_ok=True)
 
 
 def write_output(path: str, text: str) -> None:
@@ -85,7 +116,7 @@ def browser_options(func: Any) -> Any:
         click.option("--trust-cert", "trust_cert", multiple=True, metavar="FILE.pem",
                      type=click.Path(exists=True, dir_okay=False),
                      help="Trust exactly this server certificate (repeatable); other checks stay on."),
-        click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(0.5, 600),
+        click.option("--timeout", default=30.0, show_default=True, type=FiniteFloatRange(0.5, 600),
                      help="Seconds allowed for each target."),
         click.option("--allowlist", "allowlist_path", metavar="FILE", help="allowlist.toml to use."),
     ]
@@ -106,7 +137,7 @@ def validate_existing_state(storage_state: str | None, profile_dir: str | None) 
         locate_profile(profile_dir)
 
 
-def load_check_settings(config_path: str | None) -> "Settings":
+def load_check_settings(config_path: str | None) -> Settings:
     """preflight.toml, validated now (a bad vocabulary file too), not after the browser started."""
     from preflight.checks.portal.vocabulary import load_vocabulary
     from preflight.config.settings import load_settings

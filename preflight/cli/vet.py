@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
-from typing import Sequence
+from collections.abc import Sequence
 
 import click
 
@@ -37,18 +36,24 @@ def vet(inputs: Sequence[str], allowlist_path: str | None, as_json: bool) -> Exi
 
 
 def vet_lines(inputs: Sequence[str]) -> list[str]:
-    """Arguments are URLs; ``-`` reads stdin; ``@FILE`` reads a file, one URL per line."""
+    """Arguments are URLs; ``-`` reads stdin; ``@FILE`` reads a file, one URL per line (at most 10 MB)."""
+    from preflight.config.files import BOM, MAX_BYTES, UnreadableFile, read_user_file
+
     lines: list[str] = []
     for item in inputs:
         if item == "-":
-            lines.extend(split_lines(sys.stdin.read()))
+            text = sys.stdin.read(MAX_BYTES + 1)
+            if len(text) > MAX_BYTES:
+                raise UsageError("standard input is larger than 10 MB", "split the list of URLs")
         elif item.startswith("@"):
             try:
-                lines.extend(split_lines(Path(item[1:]).read_text(encoding="utf-8", errors="replace")))
-            except OSError as exc:
-                raise UsageError(f"cannot read {item[1:]}: {exc.strerror or exc}", "give a readable file of URLs") from None
+                text = read_user_file(item[1:]).decode("utf-8", errors="replace")
+            except UnreadableFile as exc:
+                raise UsageError(f"cannot read {item[1:]}: {exc.reason}", "give a readable file of URLs") from None
         else:
             lines.append(item)
+            continue
+        lines.extend(split_lines(text.removeprefix(BOM)))
     return lines
 
 

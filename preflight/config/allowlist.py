@@ -7,15 +7,18 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from preflight.config.toml import find_file, loads_toml, read_toml_text
 from preflight.errors import ConfigError
 from preflight.rules.hosts import InvalidURL, normalize_host, registrable_domain
 
+PACKAGED_SOURCE = "<packaged default>"
+"""``Allowlist.source`` of the list shipped in the package."""
 ROLES = ("provider", "member", "employer", "broker", "identity", "resource")
 """Portal roles. ``identity``: a sign-in service; ``resource``: static/CDN hosts."""
 
@@ -62,7 +65,7 @@ class Allowlist:
     _exact: Mapping[str, HostEntry] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
-    def build(cls, portals: tuple[Portal, ...], source: str = "<memory>") -> "Allowlist":
+    def build(cls, portals: tuple[Portal, ...], source: str = "<memory>") -> Allowlist:
         exact: dict[str, HostEntry] = {}
         for portal in portals:
             for host in portal.hosts:
@@ -110,7 +113,7 @@ def find_allowlist(explicit: str | os.PathLike[str] | None, cwd: Path | None = N
 def load_allowlist(explicit: str | os.PathLike[str] | None = None) -> Allowlist:
     path = find_allowlist(explicit)
     if path is None:
-        return parse_allowlist(packaged_default_text(), "<packaged default>")
+        return parse_allowlist(packaged_default_text(), PACKAGED_SOURCE)
     return parse_allowlist(read_toml_text(path, "allowlist", "pass the path of an allowlist.toml"), str(path))
 
 
@@ -199,16 +202,19 @@ def _host_list(table: Mapping[str, Any], key: str, source: str, text: str, index
 
 
 def _host(value: str, source: str, text: str, index: int, key: str) -> str:
-    bad = ConfigError(f"{where(source, text, value)}: portal #{index}: {value!r} in {key!r} is not a host name",
-                      "write a bare host such as portal.example.com (no scheme, path or port)")
+    def bad() -> ConfigError:
+        # Built only on failure: finding the line scans the file, and hosts are many (linear validation).
+        return ConfigError(f"{where(source, text, value)}: portal #{index}: {value!r} in {key!r} is not a host name",
+                           "write a bare host such as portal.example.com (no scheme, path or port)")
+
     if not value or value != value.strip() or re.search(r"[/:@?#\s\\]", value):
-        raise bad
+        raise bad()
     try:
         host = normalize_host(value)
     except InvalidURL:
-        raise bad from None
+        raise bad() from None
     if "." not in host or host.startswith(".") or ".." in host:
-        raise bad
+        raise bad()
     return host
 
 

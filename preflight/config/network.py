@@ -6,10 +6,11 @@ import base64
 import hashlib
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Any
 
+from preflight.config.files import UnreadableFile, read_user_file
 from preflight.errors import UsageError
 from preflight.rules.hosts import InvalidURL, normalize_host
 
@@ -109,14 +110,18 @@ def _port(port: str, option: str, text: str) -> int:
 
 def spki_hash(cert_path: str | os.PathLike[str]) -> str:
     """Base64 SHA-256 of the certificate's SubjectPublicKeyInfo (Chromium's SPKI allow-list)."""
+    return spki_hash_of_der(certificate_der(cert_path))
+
+
+def certificate_der(cert_path: str | os.PathLike[str]) -> bytes:
+    """The ``--trust-cert`` file's certificate (PEM or DER) as DER; ``UsageError`` when it is none."""
     from cryptography import x509
     from cryptography.hazmat.primitives import serialization
 
     try:
-        data = Path(cert_path).read_bytes()
-    except OSError as exc:
-        raise UsageError(f"--trust-cert {cert_path}: cannot read ({exc.strerror or exc})",
-                         "pass a PEM certificate file") from None
+        data = read_user_file(cert_path, 1024 * 1024)
+    except UnreadableFile as exc:
+        raise UsageError(f"--trust-cert {cert_path}: {exc.reason}", "pass a PEM certificate file") from None
     try:
         cert = x509.load_pem_x509_certificate(data)
     except ValueError:
@@ -125,6 +130,19 @@ def spki_hash(cert_path: str | os.PathLike[str]) -> str:
         except ValueError:
             raise UsageError(f"--trust-cert {cert_path}: not a PEM or DER certificate",
                              "export the server certificate as PEM") from None
+    return cert.public_bytes(serialization.Encoding.DER)
+
+
+def spki_hash_of_der(der: bytes) -> str:
+    """``spki_hash`` of a DER certificate (one a server presented)."""
+    from cryptography import x509
+
+    return _spki_of(x509.load_der_x509_certificate(der))
+
+
+def _spki_of(cert: Any) -> str:
+    from cryptography.hazmat.primitives import serialization
+
     spki = cert.public_key().public_bytes(serialization.Encoding.DER,
                                           serialization.PublicFormat.SubjectPublicKeyInfo)
     return base64.b64encode(hashlib.sha256(spki).digest()).decode("ascii")

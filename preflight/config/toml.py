@@ -7,6 +7,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from preflight.config.files import UnreadableFile, read_user_text
 from preflight.errors import ConfigError
 
 
@@ -31,15 +32,13 @@ def find_file(explicit: str | os.PathLike[str] | None, env_var: str, name: str, 
 def read_toml_text(path: Path, what: str, hint: str, error: type[ConfigError] = ConfigError) -> str:
     """The file's text, or an ``error`` (a ``ConfigError``: exit 2) that says why not."""
     try:
-        raw = path.read_bytes()
-    except IsADirectoryError:
-        raise error(f"{path}: is a directory, not a file", hint) from None
-    except OSError as exc:
-        raise error(f"{path}: cannot read {what} ({exc.strerror or exc})", "check the path and its permissions") from None
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise error(f"{path}: not a UTF-8 text file", f"the {what} file is TOML text") from None
+        return read_user_text(path)
+    except UnreadableFile as exc:
+        if exc.reason.startswith("is a directory"):
+            raise error(f"{path}: is a directory, not a file", hint) from None
+        if exc.reason.startswith("not a UTF-8"):
+            raise error(f"{path}: not a UTF-8 text file", f"the {what} file is TOML text") from None
+        raise error(f"{path}: cannot read {what}: {exc.reason}", exc.hint) from None
 
 
 def loads_toml(text: str, source: str, error: type[ConfigError] = ConfigError) -> dict[str, Any]:

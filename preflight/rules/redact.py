@@ -15,7 +15,7 @@ import base64
 import functools
 import hashlib
 import re
-from typing import Iterable
+from collections.abc import Iterable
 from urllib.parse import quote, unquote_plus
 
 from preflight.rules.hosts import typed_scheme
@@ -30,6 +30,7 @@ _TOKEN_WORDS = (
     "sig", "signature", "key", "apikey", "auth", "authorization", "credential", "credentials",
     "otp", "pin", "ticket", "assertion", "samlresponse", "samlrequest", "nonce", "state", "jwt",
     "bearer", "cookie", "hash", "username", "user", "login", "email", "ssn", "dob",
+    "pw", "pwd", "passcode", "passphrase", "totp", "mfa", "cvv",
 )
 
 _TOKEN_NAME = re.compile(r"(?:^|[^a-z0-9])(?:" + "|".join(_TOKEN_WORDS) + r")(?:$|[^a-z0-9])")
@@ -38,7 +39,7 @@ _TOKEN_NAME = re.compile(r"(?:^|[^a-z0-9])(?:" + "|".join(_TOKEN_WORDS) + r")(?:
 _TOKEN_ENDINGS = (
     "token", "password", "passwd", "secret", "signature", "session", "sessionid", "sessid",
     "cookie", "credential", "credentials", "apikey", "accesskey", "secretkey", "privatekey",
-    "authcode", "otp", "jwt", "samlresponse", "samlrequest", "assertion",
+    "authcode", "otp", "jwt", "samlresponse", "samlrequest", "assertion", "passcode", "passphrase", "pw",
 )
 
 _TOKEN_STARTS = ("saml", "oauth", "xsrf", "csrf")
@@ -148,12 +149,15 @@ def redact_set_cookie(header: str) -> tuple[str, str, str]:
     shown = f"{name}={describe_secret(value)}" if eq else describe_secret(value)
     return shown + (sep + attrs if sep else ""), name, value
 
+_BARE_USERINFO = re.compile(r"(?<![\w.%+-])[^\s'\"<>/@:]+:[^\s'\"<>/@]*@(?=[\w\[])")
+"""``user:password@host`` without a scheme (an option value echoed back): the userinfo goes."""
 _URL_IN_TEXT = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://[^\s'\"<>]+")
 
 def redact_text(text: str, secrets: Iterable[str] = ()) -> str:
     """Free text (an error line, a console message, a dialog): each URL in it redacted, and known
     secret values (field values the page held) removed in every form ``secret_forms`` knows."""
-    return _URL_IN_TEXT.sub(lambda match: redact_url(match.group(0)), _remove(text, secrets))
+    text = _URL_IN_TEXT.sub(lambda match: redact_url(match.group(0)), _remove(text, secrets))
+    return _BARE_USERINFO.sub(f"{REDACTED}@", text)
 
 def secret_forms(value: str, min_length: int = 4) -> set[str]:
     """The ways a value shows up in a URL or text: as typed, percent-encoded, base64 (whole, or
