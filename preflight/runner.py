@@ -10,13 +10,14 @@ from __future__ import annotations
 import asyncio
 import time
 import traceback
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Protocol, Sequence
+from typing import Protocol
 
 from preflight.capture.session import BrowserSession, BrowserSpec
 from preflight.capture.visit import CaptureFailed, CaptureOptions
-from preflight.checks import CHECKS, CheckConfig
+from preflight.checks import CHECKS, PARTIAL_CHECKS, CheckConfig
 from preflight.config.allowlist import Allowlist
 from preflight.config.network import HostMapping
 from preflight.config.settings import Settings
@@ -52,7 +53,8 @@ class NullObserver:
 class VisitSession(Protocol):
     """What the runner needs of a browser session (``capture.session.BrowserSession``)."""
 
-    description: str
+    @property
+    def description(self) -> str: ...
 
     async def visit(self, target: str, options: CaptureOptions) -> PageSnapshot: ...
 
@@ -85,10 +87,14 @@ class RunSettings:
         return CheckConfig.build(self.allowlist, self.settings, self.expect_role)
 
 
-def run_checks(snapshot: PageSnapshot, config: CheckConfig) -> tuple[CheckResult, ...]:
-    """Every registered check on one snapshot; a check that crashes becomes an error result."""
+def run_checks(snapshot: PageSnapshot, config: CheckConfig,
+               only: Sequence[str] | None = None) -> tuple[CheckResult, ...]:
+    """Every registered check (or those named in ``only``) on one snapshot; a check that crashes
+    becomes an error result."""
     results = []
     for name, check in CHECKS.items():
+        if only is not None and name not in only:
+            continue
         try:
             results.append(check(snapshot, config))
         except Exception as exc:  # noqa: BLE001 - one broken check must not hide the others
@@ -112,10 +118,14 @@ async def run_async(targets: Sequence[str], settings: RunSettings, observer: Run
     config_ready = asyncio.ensure_future(asyncio.to_thread(_warm_config, settings))
     spec = BrowserSpec(settings.browser_path, settings.browser_channel, settings.mappings, settings.trust_certs,
                        launch_timeout_s=settings.timeout_s)
+    probe = make_probe(settings.mappings, settings.trust_certs, settings.allowlist) if settings.clock else None
+    if probe is not None:
+        # The official targets' clocks are measured while the browser starts, not after the page loads.
+        for target in targets[:max(1, settings.jobs)]:
+            probe.prefetch(target)
     try:
         async with BrowserSession(spec) as session:
             semaphore = asyncio.Semaphore(max(1, settings.jobs))
-            probe = make_probe(settings.mappings, settings.trust_certs, settings.allowlist) if settings.clock else None
             existing, visit_state = await session.existing_state(settings.profile_dir, settings.storage_state,
                                                                  settings.timeout_s)
             options = CaptureOptions(timeout_s=settings.timeout_s, screenshot_dir=settings.screenshot_dir,
@@ -137,6 +147,8 @@ async def run_async(targets: Sequence[str], settings: RunSettings, observer: Run
             browser = session.description
     finally:
         config_ready.cancel()
+        if probe is not None:
+            probe.close()
     return RunReport(results=tuple(results), allowlist_path=settings.allowlist.source,
                      browser=browser, started_at=started, elapsed_s=round(time.time() - started, 3))
 
@@ -168,9 +180,9 @@ async def visit_target(session: VisitSession, target: str, options: CaptureOptio
                 observer.note(f"{shown}: {failed.message}; retrying ({attempts}/{retries})")
                 continue
             partial = failed.partial
-            checks = run_checks(partial, config) if partial is not None and partial.final_url else ()
+            checks = run_checks(partial, config, PARTIAL_CHECKS) if partial is not None and partial.final_url else ()
             return TargetResult(target, partial, checks, TargetError(failed.code, failed.message), attempts, elapsed())
-        except asyncio.TimeoutError:
+        except TimeoutError:
             return TargetResult(target, None, (), TargetError(
                 "target.timeout", f"the check did not finish within {options.timeout_s:g} s"), attempts, elapsed())
         if third_party and _needs_third_party_probe(snapshot, config):

@@ -113,14 +113,14 @@ def _existing(path: str, source: str) -> BrowserChoice:
     return BrowserChoice(executable_path=resolved, source=source)
 
 
-def playwright_managed_path(playwright: "Playwright") -> str | None:
+def playwright_managed_path(playwright: Playwright) -> str | None:
     try:
         return playwright.chromium.executable_path
     except Exception:  # noqa: BLE001 - Playwright raises plain Error when not installed
         return None
 
 
-async def launch(playwright: "Playwright", options: LaunchOptions, timeout_s: float = 30.0) -> "Browser":
+async def launch(playwright: Playwright, options: LaunchOptions, timeout_s: float = 30.0) -> Browser:
     from playwright.async_api import Error as PlaywrightError
 
     from preflight.errors import BrowserLaunchError
@@ -135,6 +135,16 @@ async def launch(playwright: "Playwright", options: LaunchOptions, timeout_s: fl
             handle_sigint=False,
         )
     except PlaywrightError as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise BrowserLaunchError(f"could not start {options.choice.describe()}: {first}",
+        raise BrowserLaunchError(f"could not start {options.choice.describe()}: {launch_failure(str(exc))}",
                                  "run `preflight doctor` to check the browser set-up") from None
+
+
+def launch_failure(text: str) -> str:
+    """Playwright's launch error in a help desk's words (its own are about its internals)."""
+    first = text.strip().splitlines()[0] if text.strip() else "no message"
+    lowered = text.lower()
+    if "has been closed" in lowered or "exited" in lowered or "closed" in first.lower():
+        return "the browser exited as soon as it started (is it a working Chromium build for this machine?)"
+    if "timeout" in lowered:
+        return "the browser did not start in time"
+    return first[:200]

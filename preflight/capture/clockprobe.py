@@ -25,12 +25,13 @@ import socket
 import ssl
 import threading
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Protocol, Sequence, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 from urllib.parse import urlsplit
 
-from preflight.config.network import HostMapping, map_hosts
+from preflight.config.network import HostMapping, certificate_der, map_hosts, spki_hash, spki_hash_of_der
 from preflight.model.snapshot import ClockSample
 from preflight.rules import skew as clock
 from preflight.rules.hosts import host_of
@@ -221,7 +222,7 @@ class ProbeTarget:
     connect_port: int
 
     @classmethod
-    def from_url(cls, url: str, mappings: Sequence[HostMapping] = ()) -> "ProbeTarget | None":
+    def from_url(cls, url: str, mappings: Sequence[HostMapping] = ()) -> ProbeTarget | None:
         """``None`` for URLs that are not http(s) or have no host."""
         parts = urlsplit(url)
         scheme = parts.scheme.lower()
@@ -275,6 +276,13 @@ class HttpExchange:
         conn._create_connection = _dial(connect_to)  # type: ignore[attr-defined]
         self._conn = conn
         conn.connect()
+        context = getattr(conn, "_context", None)
+        if isinstance(context, PinnedContext) and isinstance(conn.sock, ssl.SSLSocket):
+            try:
+                verify_pins(conn.sock, context.spki_pins, context.pinned_certs)
+            except ssl.SSLError:
+                self.close()
+                raise
         if conn.sock is not None:
             conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
@@ -315,18 +323,58 @@ class HttpExchange:
             self._conn.close()
             self._conn = None
 
+class PinnedContext(ssl.SSLContext):
+    """A TLS context that trusts exactly what Chromium trusts under ``--trust-cert``: a chain in
+    which some certificate (leaf or CA) has a pinned SPKI (``--ignore-certificate-errors-spki-list``).
+
+    Python cannot take a CA-issued leaf as a trust anchor (no partial-chain flag), so the handshake
+    verifies nothing and ``verify_pins`` checks the presented chain right after it.
+    """
+
+    spki_pins: frozenset[str] = frozenset()
+    pinned_certs: tuple[bytes, ...] = ()
+    """The ``--trust-cert`` certificates (DER): a CA among them may sign a leaf sent without it."""
+
+
 def ssl_context(trust_certs: Sequence[str | Path] = ()) -> ssl.SSLContext:
-    """Exactly the ``--trust-cert`` certificates when given (PEM or DER), else system trust."""
+    """Pinned to the ``--trust-cert`` certificates' SPKIs when given, else system trust."""
     if not trust_certs:
         return ssl.create_default_context()
-    context = ssl.create_default_context(cadata=_cert_data(trust_certs[0]))
-    for path in trust_certs[1:]:
-        context.load_verify_locations(cadata=_cert_data(path))
+    context = PinnedContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    context.spki_pins = frozenset(spki_hash(path) for path in trust_certs)
+    context.pinned_certs = tuple(certificate_der(path) for path in trust_certs)
     return context
 
-def _cert_data(path: str | Path) -> str | bytes:
-    data = Path(path).read_bytes()
-    return data.decode("ascii", "replace") if b"-----BEGIN" in data else data
+
+def verify_pins(sock: ssl.SSLSocket, pins: frozenset[str], pinned_certs: Sequence[bytes] = ()) -> None:
+    """Raise ``ssl.SSLCertVerificationError`` unless a certificate of the chain has a pinned SPKI,
+    or was signed by a pinned CA (servers do not send their root)."""
+    chain: list[bytes] = []
+    sslobj = getattr(sock, "_sslobj", None)
+    if sslobj is not None and hasattr(sslobj, "get_unverified_chain"):  # CPython >= 3.10 (public in 3.13)
+        chain = [cert.public_bytes(ssl._ssl.ENCODING_DER) for cert in sslobj.get_unverified_chain() or ()]  # type: ignore[attr-defined]
+    if not chain:
+        leaf = sock.getpeercert(binary_form=True)
+        chain = [leaf] if leaf else []
+    if any(spki_hash_of_der(der) in pins for der in chain) or _issued_by_pinned(chain, pinned_certs):
+        return
+    raise ssl.SSLCertVerificationError("the server's certificate is not the one given with --trust-cert")
+
+
+def _issued_by_pinned(chain: Sequence[bytes], pinned_certs: Sequence[bytes]) -> bool:
+    from cryptography import x509
+
+    for issuer_der in pinned_certs:
+        issuer = x509.load_der_x509_certificate(issuer_der)
+        for der in chain:
+            try:
+                x509.load_der_x509_certificate(der).verify_directly_issued_by(issuer)
+            except Exception:  # noqa: BLE001 - InvalidSignature, a key type that cannot sign, ...: not this one
+                continue
+            return True
+    return False
 
 def measure_url(url: str, mappings: Sequence[HostMapping] = (), trust_certs: Sequence[str | Path] = (), *,
                 steady: Timebase | None = None, context: Callable[[], ssl.SSLContext] | None = None,
@@ -362,8 +410,10 @@ def pick_urls(urls: Sequence[str], is_official: Callable[[str], bool] | None = N
 class Probe:
     """The ``CaptureOptions.clock_probe``: ``await probe(final_url, *redirect_chain_urls)``.
 
-    Hosts are measured at once, each in a thread with its own connection; cancelling the
-    awaiting task stops the threads at their next wait.
+    Hosts are measured at once, each in a thread with its own connection, once per run: a
+    measurement started early by ``prefetch`` (while the browser launches, as soon as the
+    target's host is known to be official) is the one a visit then awaits. ``close`` stops
+    every thread at its next wait.
     """
 
     def __init__(self, mappings: Sequence[HostMapping] = (), trust_certs: Sequence[str | Path] = (),
@@ -376,21 +426,39 @@ class Probe:
         self.budget_s = budget_s
         self._context: ssl.SSLContext | None = None
         self._context_lock = threading.Lock()
+        self._stop = threading.Event()
+        self._steady = SteadyClock(self._stop)
+        self._by_host: dict[str, asyncio.Future[tuple[ClockSample, ...]]] = {}
+
+    def prefetch(self, url: str) -> None:
+        """Start measuring ``url``'s host now if it is official (no request to any other host)."""
+        host = host_of(url)
+        if host and (self.is_official is None or self.is_official(host)):
+            self._measurement(url)
 
     async def __call__(self, final_url: str, *chain_urls: str) -> tuple[ClockSample, ...]:
         urls = pick_urls([final_url, *chain_urls], self.is_official)
         if not urls:
             return ()
-        stop = threading.Event()
-        steady = SteadyClock(stop)
-        jobs = [_in_thread(functools.partial(measure_url, url, self.mappings, steady=steady, context=self.context,
-                                             max_requests=self.max_requests, budget_s=self.budget_s))
-                for url in urls]
-        try:
-            measured = await asyncio.gather(*jobs)
-        finally:
-            stop.set()
+        # shield: a visit that stops waiting must not cancel a measurement another visit shares.
+        measured = await asyncio.gather(*(asyncio.shield(self._measurement(url)) for url in urls))
         return tuple(sample for samples in measured for sample in samples)
+
+    def _measurement(self, url: str) -> asyncio.Future[tuple[ClockSample, ...]]:
+        host = host_of(url)
+        running = self._by_host.get(host)
+        if running is None:
+            running = asyncio.ensure_future(_in_thread(functools.partial(
+                measure_url, url, self.mappings, steady=self._steady, context=self.context,
+                max_requests=self.max_requests, budget_s=self.budget_s)))
+            self._by_host[host] = running
+        return running
+
+    def close(self) -> None:
+        """Stop every measurement at its next wait (the end of a run)."""
+        self._stop.set()
+        for running in self._by_host.values():
+            running.cancel()
 
     def context(self) -> ssl.SSLContext:
         """Built once per run, on first use, in a probe thread (reading certificates is slow)."""
@@ -427,7 +495,7 @@ async def _in_thread(job: Callable[[], _T]) -> _T:
     return await done
 
 def make_probe(mappings: Sequence[HostMapping] = (), trust_certs: Sequence[str] = (),
-               allowlist: "Allowlist | None" = None) -> Probe:
+               allowlist: Allowlist | None = None) -> Probe:
     """The probe capture runs beside each visit; only allowlisted hosts are measured when an
     allowlist is given (the final page's host when none of the visit's hosts is listed)."""
     is_official = None if allowlist is None else (lambda host: allowlist.lookup(host) is not None)

@@ -56,6 +56,8 @@ def classify_error(text: str) -> tuple[str, str, bool]:
         return "target.download", "the URL starts a file download instead of showing a page", False
     if "Timeout" in text and "exceeded" in text:
         return "target.timeout", "the page did not load in time", True
+    if "page crashed" in text.lower() or "target crashed" in text.lower():
+        return "target.crashed", "the page's renderer crashed (out of memory, or killed) before it could be read", False
     if "closed" in text.lower() or "crash" in text.lower():
         return "browser.crashed", "the browser closed or crashed during the check", True
     first = text.strip().splitlines()[0] if text.strip() else "unknown error"

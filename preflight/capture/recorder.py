@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from preflight.model.snapshot import (
     ResourceRequest,
@@ -34,6 +35,9 @@ class Recorder:
         self.console_errors: list[str] = []
         self.dialogs: list[str] = []
         self.navigations: list[str] = []
+        self.navigation_count = 0
+        """Main-frame navigations seen (``navigations`` keeps the first 50)."""
+        self.dialog_count = 0
         self.pending: set[asyncio.Task[None]] = set()
 
     def on_request(self, request: Any) -> None:
@@ -44,14 +48,14 @@ class Recorder:
                 frame_url = ""
             self.requests.append(ResourceRequest(redact_url(request.url), request.resource_type, redact_url(frame_url)))
 
-    def on_response(self, response: "Response") -> None:
+    def on_response(self, response: Response) -> None:
         # Set-Cookie needs the raw header array: only fetch it when there is one.
         if response.request.resource_type in ("document", "xhr", "fetch") or response.headers.get("set-cookie"):
             task = asyncio.ensure_future(self._read_set_cookie(response))
             self.pending.add(task)
             task.add_done_callback(self.pending.discard)
 
-    async def _read_set_cookie(self, response: "Response") -> None:
+    async def _read_set_cookie(self, response: Response) -> None:
         try:
             headers = await response.headers_array()
         except Exception:  # noqa: BLE001 - response gone with its context
@@ -71,6 +75,7 @@ class Recorder:
             self.console_errors.append(self.redact(message.text)[:300])
 
     async def on_dialog(self, dialog: Any) -> None:
+        self.dialog_count += 1
         if len(self.dialogs) < 20:
             self.dialogs.append(f"{dialog.type}: {self.redact(dialog.message)[:120]}")
         try:

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Awaitable, Callable, Mapping
+from typing import TYPE_CHECKING, Any, cast
 
 from preflight.capture import guard as guard_mod
 from preflight.model.snapshot import (
     LOGIN_INPUT_TYPES,
     ClockSample,
     ExistingCookies,
+    FrameFacts,
     PageSnapshot,
     RedirectHop,
     TlsFacts,
@@ -74,7 +76,7 @@ class CaptureFailed(Exception):
         self.transient = transient
 
 
-async def capture(browser: "Browser", url: str, options: CaptureOptions = CaptureOptions()) -> PageSnapshot:
+async def capture(browser: Browser, url: str, options: CaptureOptions = CaptureOptions()) -> PageSnapshot:
     """Visit ``url`` once in a fresh, guarded context and return what was seen.
 
     Raises ``CaptureFailed`` (with a partial snapshot) when the visit cannot complete.
@@ -104,6 +106,8 @@ async def capture(browser: "Browser", url: str, options: CaptureOptions = Captur
         page.on("dialog", recorder.on_dialog)
         page.on("framenavigated", lambda frame: _on_navigated(page, frame, recorder))
         main_failed: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        crashed = asyncio.Event()
+        page.on("crash", lambda _page: crashed.set())
         page.on("requestfailed", lambda request: _on_request_failed(page, request, main_failed))
 
         def partial(landed: str, status: int | None, message: str) -> PageSnapshot:
@@ -145,6 +149,10 @@ async def capture(browser: "Browser", url: str, options: CaptureOptions = Captur
             _bounded(_probe_cookies(page), read_until, None), _bounded(context.cookies(), read_until, []),
             _bounded(_screenshot(page, options.screenshot_dir, url, read_until), read_until, None))
         jar = tuple(facts_from_playwright(c) for c in raw_jar)
+        unreadable = unreadable_reason(frames, recorder, crashed.is_set())
+        if unreadable is not None:
+            code, message = unreadable
+            raise CaptureFailed(code, message, partial(page.url, response.status if response else None, message))
         if recorder.pending:
             await asyncio.wait(set(recorder.pending), timeout=max(0.1, min(2.0, deadline - time.monotonic())))
         clock_samples: tuple[ClockSample, ...] = ()
@@ -209,7 +217,7 @@ async def _bounded(awaitable: Awaitable[Any], deadline: float, default: Any) -> 
         return default
 
 
-async def _leave(page: "Page", guard: guard_mod.SubmissionGuard, deadline: float) -> None:
+async def _leave(page: Page, guard: guard_mod.SubmissionGuard, deadline: float) -> None:
     """Unload the page while the guard still listens, so ``pagehide``/``beforeunload`` senders
     fire now (and are stopped and reported) rather than during close, where a beacon can slip
     past ``route()``. From here on the route aborts every request."""
@@ -221,16 +229,16 @@ async def _leave(page: "Page", guard: guard_mod.SubmissionGuard, deadline: float
         pass
 
 
-async def close_context(context: "BrowserContext", guard: guard_mod.SubmissionGuard) -> None:
+async def close_context(context: BrowserContext, guard: guard_mod.SubmissionGuard) -> None:
     """Close without letting a late beacon out: guard closing, network off, then close."""
     guard.closing = True
     try:
         await asyncio.wait_for(asyncio.shield(_close(context)), timeout=CLOSE_S)
-    except (asyncio.TimeoutError, Exception):  # noqa: BLE001 - browser may already be gone
+    except (TimeoutError, Exception):  # noqa: BLE001 - browser may already be gone
         pass
 
 
-async def _close(context: "BrowserContext") -> None:
+async def _close(context: BrowserContext) -> None:
     """Shielded, so it may outlive its caller's timeout: it must swallow its own errors."""
     try:
         await context.set_offline(True)
@@ -246,12 +254,38 @@ def _ms(deadline: float, cap: float | None = None) -> float:
     return remaining * 1000
 
 
-def _on_navigated(page: "Page", frame: "Frame", recorder: Recorder) -> None:
-    if frame == page.main_frame and len(recorder.navigations) < 50:
-        recorder.navigations.append(frame.url)
+def _on_navigated(page: Page, frame: Frame, recorder: Recorder) -> None:
+    if frame == page.main_frame:
+        recorder.navigation_count += 1
+        if len(recorder.navigations) < 50:
+            recorder.navigations.append(frame.url)
 
 
-def _close_popup(popup: "Page", guard: guard_mod.SubmissionGuard) -> None:
+RESTLESS_NAVIGATIONS = 20
+"""A main frame that navigated more often than this during one visit never settled on a page."""
+RESTLESS_DIALOGS = 20
+
+
+def unreadable_reason(frames: tuple[FrameFacts, ...], recorder: Recorder, crashed: bool) -> tuple[str, str] | None:
+    """``(code, plain words)`` when what the visit read cannot stand for the page, else ``None``.
+
+    A page whose DOM could not be read must never come out as "no login form": it may have one.
+    """
+    if crashed:
+        return "target.crashed", "the page's renderer crashed (out of memory, or killed) before it could be read"
+    if frames and frames[0].error is None:
+        return None
+    if recorder.navigation_count > RESTLESS_NAVIGATIONS:
+        return "target.unreadable", (f"the page never settled: it navigated {recorder.navigation_count} times "
+                                     "in one visit, so what it shows could not be read")
+    if recorder.dialog_count > RESTLESS_DIALOGS:
+        return "target.unreadable", (f"the page kept opening dialogs ({recorder.dialog_count}), so what it shows "
+                                     "could not be read")
+    return "target.unreadable", ("the page did not answer (a script kept it busy, or it was too large to read in "
+                                 "time): what it shows could not be read")
+
+
+def _close_popup(popup: Page, guard: guard_mod.SubmissionGuard) -> None:
     # Our page exists before this handler is attached: any page reported here is a popup.
     guard.record("GET", popup.url or "about:blank", "popup", "network")
     asyncio.ensure_future(_quiet(popup.close()))
@@ -270,7 +304,7 @@ _LOGIN_FIELD = ", ".join([*(f"input[type={t}]" for t in LOGIN_INPUT_TYPES), "inp
 _HAS_LOGIN_FIELD = f"() => !!document.querySelector({_LOGIN_FIELD!r})"
 
 
-def _on_request_failed(page: "Page", request: Any, main_failed: "asyncio.Future[str]") -> None:
+def _on_request_failed(page: Page, request: Any, main_failed: asyncio.Future[str]) -> None:
     try:
         is_main_document = request.is_navigation_request() and request.frame == page.main_frame
     except Exception:  # noqa: BLE001 - frame already gone
@@ -282,13 +316,13 @@ def _on_request_failed(page: "Page", request: Any, main_failed: "asyncio.Future[
         main_failed.set_result(f"net::{failure.removeprefix('net::')}")
 
 
-async def _settle(page: "Page", deadline: float, settle_s: float, main_failed: "asyncio.Future[str]") -> bool:
+async def _settle(page: Page, deadline: float, settle_s: float, main_failed: asyncio.Future[str]) -> bool:
     """Wait for ``load``; if no login field is there yet (a page rendered by script), wait for
     network idle and then for one, each bounded by ``settle_s``. Never a fixed sleep.
     Stops early if the main document's connection fails after it committed."""
     for state in ("domcontentloaded", "load"):
-        loaded = asyncio.ensure_future(page.wait_for_load_state(state, timeout=_ms(deadline - 0.5)))
-        await asyncio.wait({loaded, main_failed}, return_when=asyncio.FIRST_COMPLETED)
+        loaded: asyncio.Future[Any] = asyncio.ensure_future(page.wait_for_load_state(state, timeout=_ms(deadline - 0.5)))
+        await asyncio.wait({loaded, cast("asyncio.Future[Any]", main_failed)}, return_when=asyncio.FIRST_COMPLETED)
         if not loaded.done():
             loaded.cancel()  # the document broke: the caller reports it
             return False
@@ -309,7 +343,7 @@ async def _settle(page: "Page", deadline: float, settle_s: float, main_failed: "
     return True
 
 
-async def _any_frame(page: "Page", script: str, deadline: float) -> bool:
+async def _any_frame(page: Page, script: str, deadline: float) -> bool:
     """Whether ``script`` is true in any frame; all frames asked at once, within 1 s and the deadline."""
     answers = await _bounded(asyncio.gather(*(frame.evaluate(script) for frame in page.frames[:MAX_FRAMES]),
                                             return_exceptions=True),
@@ -317,19 +351,19 @@ async def _any_frame(page: "Page", script: str, deadline: float) -> bool:
     return any(answer is True for answer in answers)
 
 
-def _chain_requests(response: "Response | None") -> list[Any]:
+def _chain_requests(response: Response | None) -> list[Any]:
     """The main navigation's requests, first request first (at most 50 hops)."""
     if response is None:
         return []
-    requests = []
-    request = response.request
+    requests: list[Any] = []
+    request: Any = response.request
     while request is not None and len(requests) < 50:
         requests.append(request)
         request = request.redirected_from
     return requests[::-1]
 
 
-async def _redirect_chain(response: "Response | None") -> tuple[RedirectHop, ...]:
+async def _redirect_chain(response: Response | None) -> tuple[RedirectHop, ...]:
     hops: list[RedirectHop] = []
     for req in _chain_requests(response):
         try:
@@ -341,7 +375,7 @@ async def _redirect_chain(response: "Response | None") -> tuple[RedirectHop, ...
     return tuple(hops)
 
 
-async def _headers(response: "Response | None") -> dict[str, str]:
+async def _headers(response: Response | None) -> dict[str, str]:
     if response is None:
         return {}
     try:
@@ -358,7 +392,7 @@ async def _headers(response: "Response | None") -> dict[str, str]:
     return shown
 
 
-async def _tls(response: "Response | None") -> TlsFacts | None:
+async def _tls(response: Response | None) -> TlsFacts | None:
     if response is None:
         return None
     try:
@@ -384,7 +418,7 @@ _COOKIE_PROBE = """() => {
 }"""
 
 
-async def _block_third_party_cookies(context: "BrowserContext", page: "Page") -> None:
+async def _block_third_party_cookies(context: BrowserContext, page: Page) -> None:
     """DevTools ``Network.setCookieControls`` for this page and its frames (out-of-process ones too).
 
     Measured on Chromium 156: it takes effect only after ``Network.enable`` and lasts while the
@@ -399,7 +433,7 @@ async def _block_third_party_cookies(context: "BrowserContext", page: "Page") ->
                                                       "disableThirdPartyCookieHeuristics": True})
 
 
-async def _probe_cookies(page: "Page") -> bool | None:
+async def _probe_cookies(page: Page) -> bool | None:
     """Write and read back a probe cookie through ``document.cookie``: no request is sent."""
     try:
         return await asyncio.wait_for(page.evaluate(_COOKIE_PROBE), timeout=3)
@@ -407,7 +441,7 @@ async def _probe_cookies(page: "Page") -> bool | None:
         return None
 
 
-async def _screenshot(page: "Page", directory: Path | None, url: str, deadline: float) -> str | None:
+async def _screenshot(page: Page, directory: Path | None, url: str, deadline: float) -> str | None:
     if directory is None:
         return None
     host = host_of(page.url) or host_of(url) or "page"
@@ -419,7 +453,7 @@ async def _screenshot(page: "Page", directory: Path | None, url: str, deadline: 
     return str(path)
 
 
-async def _await_probe(task: "asyncio.Task[tuple[ClockSample, ...]]", deadline: float) -> tuple[ClockSample, ...]:
+async def _await_probe(task: asyncio.Task[tuple[ClockSample, ...]], deadline: float) -> tuple[ClockSample, ...]:
     try:
         return await asyncio.wait_for(asyncio.shield(task), timeout=max(0.1, deadline - time.monotonic()))
     except Exception:  # noqa: BLE001 - a failed probe means "clock unmeasurable", not a failed visit
