@@ -23,8 +23,12 @@ browser: $(BIN)/python
 demo: install browser
 	$(BIN)/preflight demo
 
-test: install-test browser
+test: install-test browser lint
 	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+lint: install-test
+	$(BIN)/ruff check preflight tests bench scripts fixtures/corpus/*.py fixtures/cookies/*.py
+	$(BIN)/mypy
 
 bench: install-test browser
 	$(BIN)/python bench/bench_check.py

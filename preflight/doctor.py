@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import platform
 import sys
-from typing import Callable
+from collections.abc import Callable
 
 from preflight.errors import PreflightError
 

@@ -9,8 +9,9 @@ redacted (``redact.redact_url``).
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator, Literal, Sequence
+from typing import Literal
 
 from preflight.config.allowlist import Allowlist
 from preflight.model.serialize import schema_keywords
@@ -49,11 +50,6 @@ class VetResult:
     """The allowlisted host or domain imitated (``lookalike`` only)."""
     reasons: tuple[str, ...] = field(metadata=schema_keywords(minItems=1))
     """Why, in plain words; the advice comes last."""
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"input": self.input, "host": self.host, "registrable_domain": self.registrable_domain,
-                "verdict": self.verdict, "portal": self.portal, "lookalike_of": self.lookalike_of,
-                "reasons": list(self.reasons)}
 
 
 def vet_url(text: str, judge: HostJudge) -> VetResult:

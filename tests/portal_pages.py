@@ -3,7 +3,8 @@ cares about (see ``tests/factories.py`` for the snapshot around it)."""
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from preflight.model.snapshot import (
     ButtonFacts,

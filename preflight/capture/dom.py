@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Mapping
 from importlib import resources
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any
 
 from preflight.model.snapshot import (
     ButtonFacts,
@@ -29,7 +30,7 @@ DOM_LIMITS = {"maxText": 20000, "maxLinks": 400, "maxInputs": 200}
 MAX_FRAMES = 30
 
 
-async def read_frames(page: "Page", deadline: float) -> tuple[FrameFacts, ...]:
+async def read_frames(page: Page, deadline: float) -> tuple[FrameFacts, ...]:
     main_origin = _origin(page.url)
     facts: list[FrameFacts] = []
     for frame in page.frames[:MAX_FRAMES]:

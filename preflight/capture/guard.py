@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Awaitable
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, unquote_plus
@@ -109,12 +110,13 @@ class SubmissionGuard:
         forms = {url, unquote(url), unquote_plus(url)}
         return any(secret in form for secret in encoded for form in forms)
 
-    async def install(self, context: "BrowserContext") -> None:
+    async def install(self, context: BrowserContext) -> None:
         # Bindings first: the init script captures them at document start. The rest is
         # independent, so it goes in one round of messages.
         await asyncio.gather(context.expose_binding(REPORT_BINDING, self._on_report),
                              context.expose_binding(SECRET_BINDING, self._on_secret))
-        steps = [context.add_init_script(script=INIT_SCRIPT), context.route("**/*", self._on_route)]
+        steps: list[Awaitable[Any]] = [context.add_init_script(script=INIT_SCRIPT),
+                                       context.route("**/*", self._on_route)]
         if hasattr(context, "route_web_socket"):
             steps.append(context.route_web_socket("**/*", self._on_websocket))
         await asyncio.gather(*steps)
@@ -127,7 +129,7 @@ class SubmissionGuard:
     def _on_secret(self, _source: Any, value: Any) -> None:
         self.remember_secret(str(value))
 
-    async def _on_route(self, route: "Route") -> None:
+    async def _on_route(self, route: Route) -> None:
         request = route.request
         method = request.method.upper()
         try:
@@ -152,7 +154,7 @@ class SubmissionGuard:
         except Exception:  # noqa: BLE001 - the page or context went away mid-route
             pass
 
-    async def _on_websocket(self, ws: "WebSocketRoute") -> None:
+    async def _on_websocket(self, ws: WebSocketRoute) -> None:
         self.record("GET", ws.url, "websocket", "network")
         try:
             await ws.close(code=1008, reason="blocked by preflight")

@@ -53,7 +53,7 @@ class BrowserSession:
         self._lock = asyncio.Lock()
         self.choice: browser_mod.BrowserChoice | None = None
 
-    async def __aenter__(self) -> "BrowserSession":
+    async def __aenter__(self) -> BrowserSession:
         from playwright.async_api import async_playwright
 
         spki = tuple(spki_hash(path) for path in self.spec.trust_certs)
@@ -75,7 +75,7 @@ class BrowserSession:
     def description(self) -> str:
         return self.choice.describe() if self.choice else ""
 
-    async def _get(self) -> "Browser":
+    async def _get(self) -> Browser:
         assert self._playwright is not None and self._launch is not None
         async with self._lock:
             if self._browser is None or not self._browser.is_connected():

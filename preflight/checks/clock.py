@@ -10,8 +10,8 @@ judged against thresholds, and compared with the lifetimes of the portal's own c
 from __future__ import annotations
 
 import statistics
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from preflight.checks.base import CheckConfig, FindingList
 from preflight.config.settings import ClockSettings
@@ -122,6 +122,7 @@ def check(snapshot: PageSnapshot, config: CheckConfig) -> CheckResult:
     references = tuple(_reference(e, consensus) for e in estimates)
     samples = sum(e.samples for e in estimates)
     for odd in consensus.odd:
+        assert odd.skew_seconds is not None  # a host is called odd only for a measured skew
         found.add("odd_reference", Severity.INFO,
                   f"The portal server {odd.host} disagrees with the others about the time by "
                   f"{_duration(abs(odd.skew_seconds - _median_others(odd, estimates)))}; it was not used.",

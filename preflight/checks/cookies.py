@@ -8,8 +8,9 @@ Values never appear: cookies are named, sized and fingerprinted (``value_sha256`
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from typing import Iterable, Sequence, cast
+from typing import cast
 
 from preflight.checks.base import CheckConfig, FindingList
 from preflight.config.allowlist import LOGIN_ROLES

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 import traceback as traceback_mod
-from typing import Sequence
+from collections.abc import Sequence
 
 import click
 
@@ -31,8 +31,8 @@ def cli(traceback: bool) -> None:
     """
 
 
-for _command in (check.check, vet.vet, demo.demo, mock_portal.mock_portal, allowlist.allowlist, doctor.doctor):
-    cli.add_command(_command)
+for command in (check.check, vet.vet, demo.demo, mock_portal.mock_portal, allowlist.allowlist, doctor.doctor):
+    cli.add_command(command)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

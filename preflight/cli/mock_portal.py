@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import click
 
@@ -23,3 +23,4 @@ def mock_portal(port: int, log_path: str | None, roots: Sequence[str]) -> ExitSt
     check_writable(log_path, "--log")
     serve(port=port, log_path=Path(log_path) if log_path else None, roots=[Path(r) for r in roots],
           print_fn=click.echo)
+    return ExitStatus.OK

@@ -7,8 +7,9 @@ JSON Schemas from these types. Field order is key order in JSON.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal, Mapping, cast
+from typing import Any, Literal, cast
 
 from preflight.model.report import Finding, RunReport, Severity, TargetResult, Verdict
 from preflight.model.sections import ClockSection, CookiesSection, PortalSection

@@ -20,9 +20,10 @@ import json
 import sys
 import types
 import typing
-from functools import lru_cache
+from collections.abc import Mapping, Sequence
+from functools import cache
 from pathlib import Path
-from typing import Any, Literal, Mapping, Sequence
+from typing import Any, Literal
 
 from preflight.model.serialize import SCHEMA, is_sometimes
 
@@ -117,7 +118,7 @@ class _Generator:
             return {"const": args[0]} if len(args) == 1 else {"enum": list(args)}
         if origin in (typing.Union, types.UnionType):
             return _nullable([self.type_schema(a) for a in args if a is not type(None)], type(None) in args)
-        if origin in (tuple, list) or origin is Sequence or origin is getattr(typing, "Sequence"):
+        if origin in (tuple, list) or origin is Sequence or origin is typing.Sequence:
             if origin is tuple and not (len(args) == 2 and args[1] is Ellipsis):
                 raise TypeError(f"fixed-length tuples are not part of the contract: {tp!r}")
             return {"type": "array", "items": self.type_schema(args[0])}
@@ -177,7 +178,7 @@ def _without_null(prop: dict[str, Any]) -> dict[str, Any]:
 # --------------------------------------------------------------------------- docstrings from the source
 
 
-@lru_cache(maxsize=None)
+@cache
 def _module_classes(module_name: str) -> dict[str, ast.ClassDef]:
     source = inspect.getsource(sys.modules[module_name])
     return {node.name: node for node in ast.parse(source).body if isinstance(node, ast.ClassDef)}
@@ -231,7 +232,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not check:
             file.path.write_text(text, encoding="utf-8")
     for path in stale:
-        print(f"{'differs' if check else 'wrote'}: {path}", file=sys.stderr)
+        sys.stderr.write(f"{'differs' if check else 'wrote'}: {path}\n")
     return 1 if check and stale else 0
 
 

@@ -7,8 +7,9 @@ into ``preflight/schema/run.schema.json``. Field order is key order in JSON.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal, Mapping, Union
+from typing import Literal
 
 from preflight.model.serialize import omit_empty, omit_none, schema_keywords
 
@@ -325,7 +326,7 @@ class CookiesSection:
     """The existing profile or saved state; null without one."""
 
 
-Section = Union[PortalSection, ClockSection, CookiesSection]
+Section = PortalSection | ClockSection | CookiesSection
 """What a check puts in ``CheckResult.data``."""
 
 __all__ = [

@@ -12,7 +12,8 @@ import dataclasses
 import enum
 import types
 import typing
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any, cast
 
 OMIT_NONE = "omit_none"
 OMIT_EMPTY = "omit_empty"
@@ -73,7 +74,7 @@ def from_jsonable(tp: Any, data: Any) -> Any:
         for f in dataclasses.fields(tp):
             if f.name in data:
                 kwargs[f.name] = from_jsonable(hints[f.name], data[f.name])
-        return tp(**kwargs)
+        return cast(Any, tp)(**kwargs)
     origin = typing.get_origin(tp)
     if origin in (typing.Union, types.UnionType):
         if data is None:

@@ -6,8 +6,9 @@ Nothing here imports Playwright, Click or Rich. Snapshots round-trip through JSO
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 from preflight.model.serialize import from_jsonable, to_jsonable
 
@@ -259,7 +260,7 @@ class PageSnapshot:
         return to_jsonable(self)
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "PageSnapshot":
+    def from_dict(cls, data: Mapping[str, Any]) -> PageSnapshot:
         return from_jsonable(cls, data)
 
 

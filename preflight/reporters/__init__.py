@@ -7,8 +7,9 @@ every member has a reporter for run reports, and that the CLI renders only throu
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any
 
 from preflight.config.allowlist import Allowlist
 from preflight.model.report import RunReport
@@ -60,8 +61,11 @@ REPORTERS: Mapping[type, Mapping[OutputFormat, Callable[[Any, RenderOptions], st
 def render(document: RunReport | Allowlist | Sequence[VetResult], output: OutputFormat,
            options: RenderOptions = RenderOptions()) -> str:
     """The one way the CLI turns a result into text."""
-    kind = tuple if isinstance(document, (list, tuple)) else type(document)
+    if isinstance(document, (RunReport, Allowlist)):
+        kind: type = type(document)
+    else:
+        kind, document = tuple, tuple(document)
     reporters = REPORTERS[kind]
     if output not in reporters:
         raise ValueError(f"no {output.value} output for {kind.__name__}")
-    return reporters[output](tuple(document) if kind is tuple else document, options)
+    return reporters[output](document, options)

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from preflight.model.snapshot import CookieFacts, PageSnapshot, SetCookieHeader
 from preflight.rules import skew as clock
@@ -400,7 +401,7 @@ def third_party_sign_ins(snapshot: PageSnapshot, identity_hosts: Sequence[str] =
             found[host] = ThirdPartySignIn(host, site_of(host), "service", False, tuple(names))
     return tuple(found.values())
 
-def identity_hosts(snapshot: PageSnapshot, allowlist: "Allowlist") -> tuple[str, ...]:
+def identity_hosts(snapshot: PageSnapshot, allowlist: Allowlist) -> tuple[str, ...]:
     """Sign-in services the allowlist names for the portals this visit went through."""
     hosts: list[str] = []
     for host in portal_paths(snapshot):

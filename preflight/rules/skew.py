@@ -21,8 +21,8 @@ from __future__ import annotations
 import calendar
 import math
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 
 from preflight.model.snapshot import ClockSample
 
@@ -89,7 +89,7 @@ class SkewBounds:
     def midpoint(self) -> float:
         return (self.low + self.high) / 2
 
-    def intersect(self, other: "SkewBounds") -> "SkewBounds | None":
+    def intersect(self, other: SkewBounds) -> SkewBounds | None:
         """Both at once, or ``None`` when they contradict each other."""
         low, high = max(self.low, other.low), min(self.high, other.high)
         return SkewBounds(low, high) if low < high else None

@@ -6,8 +6,9 @@ binary to use and map the mock portal's real host names to loopback inside Chrom
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 

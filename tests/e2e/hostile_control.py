@@ -39,7 +39,8 @@ async def control(pages: list[str]) -> dict:
                 gate = asyncio.Semaphore(8)
                 failed: list[str] = []
 
-                async def visit(page_name: str) -> None:
+                async def visit(page_name: str, gate: asyncio.Semaphore = gate, browser=browser,
+                                failed: list[str] = failed) -> None:
                     async with gate:
                         try:
                             context = await browser.new_context()

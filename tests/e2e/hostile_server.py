@@ -49,7 +49,7 @@ LOOPBACK = "127.0.0.1"
 
 class HostileServers:
     def __init__(self, directory: Path) -> None:
-        now = dt.datetime.now(dt.timezone.utc)
+        now = dt.datetime.now(dt.UTC)
         self.cert = generate_cert(Path(directory), HOSTS, name="hostile", not_before=now - dt.timedelta(hours=1),
                                   not_after=now + dt.timedelta(days=10), common_name="preflight hostile servers")
         from cryptography import x509
@@ -205,7 +205,7 @@ class HostileServers:
                     received += chunk
                     if b"\r\n\r\n" in received and _complete(received):
                         break
-            except (asyncio.TimeoutError, ConnectionError, ssl.SSLError):
+            except (TimeoutError, ConnectionError, ssl.SSLError):
                 pass
             if received.startswith(b"GET /wt-cert-hash "):
                 # WebTransport ignores the SPKI list: pages pin the certificate themselves.
@@ -282,9 +282,7 @@ class _WebTransportProtocol(_wt_protocol_base()):  # type: ignore[misc]
         self._hostile.log("wt", "quic-connection", conn=self._conn)
 
     def quic_event_received(self, event: Any) -> None:
-        from aioquic.quic.events import ProtocolNegotiated
-
-        from aioquic.quic.events import ConnectionTerminated
+        from aioquic.quic.events import ConnectionTerminated, ProtocolNegotiated
 
         if isinstance(event, ConnectionTerminated):
             self._hostile.log("wt", "terminated", conn=self._conn, error_code=event.error_code, reason=event.reason_phrase)
@@ -296,8 +294,7 @@ class _WebTransportProtocol(_wt_protocol_base()):  # type: ignore[misc]
                 self._h3_event(h3_event)
 
     def _h3_event(self, event: Any) -> None:
-        from aioquic.h3.events import (DataReceived, DatagramReceived, HeadersReceived,
-                                       WebTransportStreamDataReceived)
+        from aioquic.h3.events import DatagramReceived, DataReceived, HeadersReceived, WebTransportStreamDataReceived
 
         log = functools.partial(self._hostile.log, conn=self._conn)
         if isinstance(event, HeadersReceived):

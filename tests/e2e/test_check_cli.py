@@ -6,8 +6,8 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Sequence
 from importlib import resources
-from typing import Sequence
 
 import jsonschema
 import pytest

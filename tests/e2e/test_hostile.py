@@ -349,11 +349,11 @@ def table(run: dict[str, Any]) -> str:
             codes = sorted({f["code"] for f in result["findings"] if f["code"].startswith(("submission.", "target.", "portal.no"))})
             said = f"{result['verdict']}; {', '.join(codes)}; blocked {len(result.get('blocked_requests') or [])}"
             items = per_page[stem]
-            leaked = "; ".join(f"{d} [{', '.join(sorted(set(x.split(' of ')[0] for x in l))) or 'no secret'}]"
-                               for d, l in items[:4]) + (f"; +{len(items) - 4} more" if len(items) > 4 else "")
+            leaked = "; ".join(f"{d} [{', '.join(sorted(set(x.split(' of ')[0] for x in found))) or 'no secret'}]"
+                               for d, found in items[:4]) + (f"; +{len(items) - 4} more" if len(items) > 4 else "")
             lines.append(f"| {category} | {stem} | {leaked or '-'} | {said} |")
     if stray:
-        lines += ["", "Unattributed records with a leak: " + "; ".join(f"{d} {l}" for d, l in stray[:20])]
+        lines += ["", "Unattributed records with a leak: " + "; ".join(f"{d} {found}" for d, found in stray[:20])]
     return "\n".join(lines)
 
 

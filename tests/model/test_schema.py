@@ -12,7 +12,8 @@ import dataclasses
 import enum
 import json
 import typing
-from typing import Any, Literal, Mapping
+from collections.abc import Mapping
+from typing import Any, Literal
 
 import jsonschema
 import pytest

@@ -9,8 +9,9 @@ developer typed (``name``, ``id``); the words come from ``data/vocabulary.toml``
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence, cast
+from typing import cast
 
 from preflight.checks.portal.vocabulary import Vocabulary, normalize, split_identifier
 from preflight.model.sections import FieldKind, PasswordRole, PortalField

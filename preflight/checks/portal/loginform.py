@@ -23,8 +23,8 @@ Kinds, as reported in ``results[].portal.login_form``:
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 from preflight.checks.portal.formfields import (
     IDENTIFIERS,

@@ -19,8 +19,8 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Iterable, Mapping
 
 from preflight.checks.portal.loginform import LoginForm
 from preflight.checks.portal.vocabulary import (

@@ -17,10 +17,11 @@ import os
 import re
 import tomllib
 import unicodedata
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from preflight.config.toml import read_toml
 from preflight.errors import ConfigError
@@ -136,7 +137,7 @@ class Lexicon:
         found: list[Hit] = []
         position = 0
         while (start := self._pattern.search(text, position)) is not None:
-            candidates = [start]
+            candidates: list[re.Match[str] | None] = [start]
             if self._literal is not None:
                 candidates.append(self._literal.match(text, start.start()))
             candidates += [pattern.match(text, start.start()) for pattern in self._wildcards]

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 from preflight.config.allowlist import LOGIN_ROLES, Allowlist
 from preflight.rules.hosts import (

@@ -24,8 +24,9 @@ from __future__ import annotations
 import difflib
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
+from typing import Final, Literal
 
 from preflight.config.allowlist import Allowlist, Portal
 from preflight.rules.hosts import (
@@ -41,7 +42,7 @@ from preflight.rules.hosts import (
 )
 from preflight.rules.lookalike.brands import Brand, derive_brands, official_hosts
 from preflight.rules.lookalike.data import lookalike_words
-from preflight.rules.lookalike.distance import typo_limit, visual_distance
+from preflight.rules.lookalike.distance import visual_distance
 from preflight.rules.lookalike.skeleton import (
     _script,
     is_mixed_script,
@@ -51,17 +52,18 @@ from preflight.rules.lookalike.skeleton import (
     visible_text,
 )
 
-OFFICIAL = "official"
+OFFICIAL: Final = "official"
 
-SAME_ORGANIZATION = "same-organization"
+SAME_ORGANIZATION: Final = "same-organization"
 
-LOOKALIKE = "lookalike"
+LOOKALIKE: Final = "lookalike"
 
-UNRELATED = "unrelated"
+UNRELATED: Final = "unrelated"
 
-INVALID = "invalid"
+INVALID: Final = "invalid"
 
-VERDICTS = (OFFICIAL, SAME_ORGANIZATION, LOOKALIKE, UNRELATED, INVALID)
+HostVerdict = Literal["official", "same-organization", "lookalike", "unrelated", "invalid"]
+VERDICTS: tuple[HostVerdict, ...] = (OFFICIAL, SAME_ORGANIZATION, LOOKALIKE, UNRELATED, INVALID)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +74,7 @@ class HostJudgement:
     """Normalised ASCII host (punycode, lower case, no trailing dot); the input as given if invalid."""
     registrable_domain: str
     """``cigna.com`` for ``my.cigna.com``; ``""`` when the host is invalid."""
-    verdict: str
+    verdict: HostVerdict
     """One of ``VERDICTS``."""
     portal: Portal | None = None
     """The allowlisted portal, for ``official`` hosts only."""
@@ -133,7 +135,7 @@ class HostJudge:
         self._cached: Callable[[str], HostJudgement] = functools.lru_cache(maxsize=cache_size)(self._judge)
 
     @classmethod
-    def for_allowlist(cls, allowlist: Allowlist) -> "HostJudge":
+    def for_allowlist(cls, allowlist: Allowlist) -> HostJudge:
         """A shared judge for ``allowlist`` (one per distinct allowlist)."""
         return _judge_for(allowlist)
 
@@ -464,8 +466,3 @@ def _describe_difference(shown: str, name: str) -> str:
     if odd:
         text += "; " + ", ".join(f"'{c}' is {script_names(frozenset({_script(c)}))}" for c in odd[:3])
     return text
-
-
-__all__ = ["HostJudge", "HostJudgement", "Brand", "VERDICTS", "OFFICIAL", "SAME_ORGANIZATION",
-           "LOOKALIKE", "UNRELATED", "INVALID", "judge_host", "skeleton", "visual_distance",
-           "typo_limit", "scripts_of", "is_mixed_script", "host_to_unicode"]

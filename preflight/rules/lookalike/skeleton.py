@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from typing import Mapping
+from collections.abc import Mapping
 
 from preflight.rules.lookalike.data import lookalike_words
 
