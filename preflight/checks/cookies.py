@@ -55,7 +55,7 @@ def check(snapshot: PageSnapshot, config: CheckConfig) -> CheckResult:
     existing = _existing(found, snapshot, config, paths, reported)
     if snapshot.cookies_enabled and not any(f.severity.rank >= Severity.WARN.rank for f in found.items):
         found.add("ok", Severity.PASS,
-                  f"Cookies work: the browser kept the {len(set_cookies)} cookie(s) the portal set.",
+                  f"Cookies work: {_kept(len(set_cookies))}",
                   set=len(set_cookies))
     section = CookiesSection(
         enabled=snapshot.cookies_enabled,
@@ -361,3 +361,9 @@ def _leftovers(found: FindingList, live: Sequence[CookieFacts], snapshot: PageSn
 
 
 __all__ = ["NAME", "check", "clear_advice"]
+
+
+def _kept(count: int) -> str:
+    if count == 0:
+        return "the probe cookie was kept; the portal set none during the visit."
+    return f"the browser kept the {'one cookie' if count == 1 else f'{count} cookies'} the portal set."

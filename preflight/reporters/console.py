@@ -9,6 +9,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from preflight.model.report import RunReport, Severity, TargetResult, Verdict
+from preflight.rules.skew import describe_offset
 
 _STYLE = {Severity.FAIL: "bold red", Severity.WARN: "yellow", Severity.PASS: "green", Severity.INFO: "dim"}
 _VERDICT = {Verdict.FAIL: "bold red", Verdict.ERROR: "bold magenta", Verdict.WARN: "yellow", Verdict.PASS: "bold green"}
@@ -42,7 +43,7 @@ def _target(console: Console, result: TargetResult, verbose: bool) -> None:
     clock = result.section("clock")
     if clock is not None and clock.skew_seconds is not None:
         uncertainty = clock.uncertainty_seconds or 0.0  # set whenever the skew is
-        console.print(f"  clock: {clock.skew_seconds:+.2f} s ± {uncertainty:.2f} s")
+        console.print(f"  clock: {describe_offset(clock.skew_seconds, uncertainty)} (this computer minus the portal)")
     table = Table.grid(padding=(0, 1))
     table.add_column(width=2)
     table.add_column()

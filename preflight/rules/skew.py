@@ -193,3 +193,11 @@ def naive_skew(sample: ClockSample) -> float | None:
     if date is None:
         return None
     return (sample.sent + sample.received) / 2 - (date + 0.5)
+
+
+def describe_offset(skew: float, uncertainty: float) -> str:
+    """``+0.012 s ± 0.004 s`` for people: milliseconds, never ``-0.000``, never ``± 0.000``."""
+    shown = round(skew, 3)
+    sign = "" if shown == 0 else "+" if shown > 0 else "-"
+    bar = f"± {uncertainty:.3f} s" if round(uncertainty, 3) > 0 else "± <0.001 s"
+    return f"{sign}{abs(shown):.3f} s {bar}"
