@@ -7,6 +7,7 @@ from preflight.capture.browser import (
     BrowserChoice,
     LaunchOptions,
     find_browser,
+    playwright_disabled_features,
 )
 from preflight.config.network import map_hosts, parse_connect_to, parse_resolve
 from preflight.errors import BrowserNotFound, UsageError
@@ -54,8 +55,19 @@ def test_launch_flags_keep_chromium_offline_and_quiet():
     assert "--host-resolver-rules=MAP a.example.com:443 127.0.0.1:8443" in args
     assert "--ignore-certificate-errors-spki-list=abc=" in args
     assert set(LAUNCH_FLAGS) <= set(args)
-    # Playwright's --disable-features list must survive (Chromium keeps only the last one).
-    assert not any(a.startswith("--disable-features") for a in args)
+    # Chromium keeps only the last --disable-features: ours must carry Playwright's whole list too.
+    disabled = [a for a in args if a.startswith("--disable-features=")]
+    assert len(disabled) == 1
+    names = disabled[0].split("=", 1)[1].split(",")
+    assert set(playwright_disabled_features()) <= set(names)
+    assert {"Reporting", "NetworkErrorLogging", "FetchLaterAPI", "FedCm", "WebPayments"} <= set(names)
+
+
+def test_playwright_feature_list_is_read_from_the_installed_driver():
+    # The pinned copy is only a fallback: the driver's own list is what Playwright passes.
+    from preflight.capture.browser import _PLAYWRIGHT_DISABLED_FEATURES
+    assert "AvoidCorsURLLoaderRestartOnRedirect" in playwright_disabled_features()
+    assert set(_PLAYWRIGHT_DISABLED_FEATURES) <= set(playwright_disabled_features())
 
 
 def _fake_browser(directory, name):

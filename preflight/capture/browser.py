@@ -8,8 +8,10 @@ and the orchestration in ``runner``, ``profile`` and ``doctor``), always lazily,
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from preflight.errors import BrowserNotFound, UsageError
@@ -41,8 +43,70 @@ LAUNCH_FLAGS = (
     "--disable-quic",
     "--dns-prefetch-disable",  # a <link rel=dns-prefetch> to SECRET.example would leak through DNS
     # No --disable-features here: Chromium keeps only the last one, and Playwright's own list
-    # carries interception fixes (and already turns off OptimizationHints, MediaRouter ...).
+    # carries interception fixes. ``launch`` merges GUARD_DISABLED_FEATURES into Playwright's list.
 )
+
+# Senders that go around every page-side and route-side guard: the browser (or the network
+# service) sends them itself, so neither the init script nor ``context.route`` ever sees them.
+# Measured on Chromium 156: each name below removes the API or stops the upload (server log empty).
+GUARD_DISABLED_FEATURES = (
+    "Reporting",            # Reporting API uploads (CSP report-to with script samples, Permissions-Policy ...)
+    "NetworkErrorLogging",  # NEL reports, uploaded by the network service
+    "FetchLaterAPI",        # fetchLater(): a deferred POST the browser sends after the page is gone
+    "WebSocketStream",      # a WebSocket that route_web_socket (page-script based) never sees
+    "FedCm",                # IdentityCredential: the browser fetches the config URL itself
+    "WebPayments",          # PaymentRequest: the browser fetches the payment-method manifest itself
+)
+# Blink runtime features, a second switch for the same APIs (and SharedWorker, whose requests
+# Playwright's route does not see in 1.65). Measured: each removes the constructor in every realm.
+GUARD_DISABLED_BLINK_FEATURES = ("SharedWorker", "FetchLaterAPI", "WebSocketStream", "FedCm")
+
+_PLAYWRIGHT_DISABLED_FEATURES = (
+    # Playwright 1.65's own --disable-features list (chromiumSwitches.ts), used when the driver's
+    # copy cannot be read; ``playwright_disabled_features`` prefers the installed driver's list.
+    "AvoidUnnecessaryBeforeUnloadCheckSync", "DestroyProfileOnBrowserClose", "HttpsUpgrades",
+    "HttpsFirstBalancedModeAutoEnable", "LensOverlay", "MediaRouter", "PaintHolding",
+    "ThirdPartyStoragePartitioning", "AvoidCorsURLLoaderRestartOnRedirect", "TcpPortRandomizationWin",
+    "OptimizationHints", "NetworkTimeServiceQuerying", "AimEnabled", "PreconnectToSearch",
+    "msForceBrowserSignIn", "msEdgeUpdateLaunchServicesPreferredVersion",
+)
+
+
+def playwright_disabled_features() -> tuple[str, ...]:
+    """The ``--disable-features`` list the installed Playwright driver passes, read from its bundle.
+
+    Chromium keeps only the last ``--disable-features``: to add names, ``launch`` drops
+    Playwright's flag (``ignore_default_args`` matches it exactly) and passes one merged flag.
+    """
+    try:
+        import playwright
+
+        lib = Path(playwright.__file__).parent / "driver" / "package" / "lib"
+        for name in ("coreBundle.js", "server/chromium/chromiumSwitches.js"):
+            path = lib / name
+            if not path.is_file():
+                continue
+            text = path.read_text(encoding="utf-8", errors="replace")
+            match = re.search(r"disabledFeatures\s*=\s*\[(.*?)\]\.filter\(Boolean\)", text, re.S)
+            if match:
+                body = re.sub(r"//[^\n]*", "", match.group(1))
+                if "?" in body:  # a conditional entry: the list depends on the environment
+                    break
+                names = tuple(re.findall(r'"([^"]+)"', body))
+                if names:
+                    return names
+    except Exception:  # noqa: BLE001 - any surprise: fall back to the pinned copy
+        pass
+    return _PLAYWRIGHT_DISABLED_FEATURES
+
+
+def feature_flags() -> tuple[list[str], list[str]]:
+    """(``ignore_default_args``, extra args): Playwright's --disable-features replaced by the merge."""
+    base = playwright_disabled_features()
+    merged = list(dict.fromkeys([*base, *GUARD_DISABLED_FEATURES]))
+    return (["--disable-features=" + ",".join(base)],
+            ["--disable-features=" + ",".join(merged),
+             "--disable-blink-features=" + ",".join(GUARD_DISABLED_BLINK_FEATURES)])
 
 
 @dataclass(frozen=True)
@@ -67,7 +131,7 @@ class LaunchOptions:
     extra_args: tuple[str, ...] = field(default_factory=tuple)
 
     def args(self) -> list[str]:
-        args = list(LAUNCH_FLAGS)
+        args = list(LAUNCH_FLAGS) + feature_flags()[1]
         if self.mappings:
             # Anything not mapped still resolves normally; QUIC off so the mapping covers all traffic.
             args.append("--host-resolver-rules=" + ", ".join(m.rule() for m in self.mappings))
@@ -131,6 +195,7 @@ async def launch(playwright: Playwright, options: LaunchOptions, timeout_s: floa
             channel=options.choice.channel,
             headless=True,
             args=options.args(),
+            ignore_default_args=feature_flags()[0],
             timeout=timeout_s * 1000,
             handle_sigint=False,
         )

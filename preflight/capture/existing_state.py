@@ -307,10 +307,13 @@ async def _launch_persistent(playwright: Playwright, launch: LaunchOptions, user
                              **context_options: Any) -> BrowserContext:
     from playwright.async_api import Error as PlaywrightError
 
+    from preflight.capture.browser import feature_flags
+
     try:
         return await playwright.chromium.launch_persistent_context(
             str(user_data_dir), executable_path=launch.choice.executable_path, channel=launch.choice.channel,
-            headless=True, args=[*launch.args(), *extra_args], timeout=timeout_s * 1000, handle_sigint=False,
+            headless=True, args=[*launch.args(), *extra_args], ignore_default_args=feature_flags()[0],
+            timeout=timeout_s * 1000, handle_sigint=False,
             **context_options)
     except PlaywrightError as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

@@ -99,6 +99,7 @@ async def capture(browser: Browser, url: str, options: CaptureOptions = CaptureO
         context.on("request", recorder.on_request)
         context.on("response", recorder.on_response)
         page = await context.new_page()
+        await guard.watch(context, page)
         if options.block_third_party_cookies:
             await _block_third_party_cookies(context, page)
         context.on("page", lambda popup: _close_popup(popup, guard))
@@ -112,6 +113,7 @@ async def capture(browser: Browser, url: str, options: CaptureOptions = CaptureO
 
         def partial(landed: str, status: int | None, message: str) -> PageSnapshot:
             """What was seen before the visit broke off (kept in the report)."""
+            guard.reconcile()
             seen = PageSnapshot(requested_url=redact_url(url), final_url=redact_url(landed), http_status=status,
                                 blocked_requests=guard.blocked, requests=tuple(recorder.requests),
                                 timings={"total_s": round(time.monotonic() - started, 3)}, error=message,
@@ -161,6 +163,7 @@ async def capture(browser: Browser, url: str, options: CaptureOptions = CaptureO
         final_url = page.url
         navigations = tuple(redact_url(u) for u in recorder.navigations[1:])
         await _leave(page, guard, deadline)
+        guard.reconcile()
         timings["total_s"] = round(time.monotonic() - started, 3)
         return _scrub(guard, PageSnapshot(
             requested_url=redact_url(url),

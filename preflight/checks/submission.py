@@ -15,8 +15,18 @@ _SUBMISSIONS = frozenset({"form-submit", "cookie-stash", "secret-in-url", "secre
 
 def check(snapshot: PageSnapshot, config: CheckConfig) -> CheckResult:
     found = FindingList(NAME)
-    attempts = [b for b in snapshot.blocked_requests if b.carries_field_value or b.reason in _SUBMISSIONS]
-    telemetry = [b for b in snapshot.blocked_requests if b not in attempts]
+    # ``layer="detected"``: the DevTools watch saw something leave (or open) that no guard layer
+    # stopped: a socket, a WebTransport session, a browser prefetch. Never "none" then.
+    unguarded = [b for b in snapshot.blocked_requests if b.layer == "detected"]
+    stopped = [b for b in snapshot.blocked_requests if b.layer != "detected"]
+    if unguarded:
+        reasons = sorted({b.reason for b in unguarded})
+        found.add("unguarded_path", Severity.FAIL,
+                  f"The page sent or opened {len(unguarded)} thing(s) by a path preflight's guard could not stop "
+                  f"({', '.join(reasons)}); it may have sent the page's field values. The run's no-submission "
+                  "guarantee does not hold for this page.", attempts=_listed(unguarded))
+    attempts = [b for b in stopped if b.carries_field_value or b.reason in _SUBMISSIONS]
+    telemetry = [b for b in stopped if b not in attempts]
     if attempts:
         reasons = sorted({b.reason for b in attempts})
         found.add("blocked", Severity.WARN,

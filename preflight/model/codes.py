@@ -81,6 +81,8 @@ SUBMISSION = (
          "the page tried to send nothing"),
     Code("submission.blocked", "warn",
          "the page tried to submit a form, or to send a value of its fields (in a URL, header, cookie or body), on its own; every attempt listed, all stopped"),
+    Code("submission.unguarded_path", "fail",
+         "something left or opened by a path the guard could not stop (a WebSocket or WebTransport session that opened anyway, a prefetch/prerender the browser started, a request the route never saw): detected over DevTools, listed; the no-submission guarantee does not hold for that page"),
     Code("submission.telemetry_blocked", "info",
          "the page sent requests of its own (beacons, POSTs, pings, sockets: analytics and the like) that carried none of its field values; listed, all stopped"),
     Code("submission.dialogs", "info",

@@ -18,7 +18,9 @@ from preflight.model.snapshot import BlockedRequest, TlsFacts
 from preflight.rules.redact import redact_url
 from preflight.vet import VetResult
 
-BlockLayer = Literal["page", "network"]
+BlockLayer = Literal["page", "network", "detected"]
+"""``page``: the in-page guard stopped it (a frame or a worker); ``network``: the route aborted it; ``detected``:
+DevTools saw it get past every layer (``submission.unguarded_path``)."""
 
 
 @dataclass(frozen=True)

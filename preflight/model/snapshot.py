@@ -182,7 +182,8 @@ class BlockedRequest:
     reason: str
     """``non-get-method``, ``form-submit``, ``beacon``, ``websocket``, ``secret-in-url``, ..."""
     layer: str = "network"
-    """``network`` (route aborted it) or ``page`` (the in-page guard stopped it)."""
+    """``network`` (route aborted it), ``page`` (the in-page guard stopped it, in a frame or a worker)
+    or ``detected`` (DevTools saw it happen: nothing stopped it; ``submission.unguarded_path``)."""
     carries_field_value: bool = False
     """Whether it would have carried a value of the page's fields (in its URL, headers or body)."""
 
