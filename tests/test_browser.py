@@ -52,7 +52,14 @@ def test_launch_flags_keep_chromium_offline_and_quiet():
     for flag in ("--disable-background-networking", "--disable-component-update", "--disable-sync",
                  "--no-first-run", "--disable-default-apps"):
         assert flag in args
-    assert "--host-resolver-rules=MAP a.example.com:443 127.0.0.1:8443" in args
+    rules = [a for a in args if a.startswith("--host-resolver-rules=")]
+    assert len(rules) == 1 and rules[0].endswith(", MAP a.example.com:443 127.0.0.1:8443")
+    # Chromium's own service hosts never resolve, and come first (the first matching rule wins) ...
+    assert rules[0].split("=", 1)[1].startswith("MAP update.googleapis.com ~NOTFOUND")
+    assert "MAP accounts.google.com ~NOTFOUND" in rules[0]
+    # ... unless the allowlist names one (a portal that signs in with Google).
+    kept = LaunchOptions(BrowserChoice("/usr/bin/chromium", source="test"), reachable_hosts=("accounts.google.com",))
+    assert "accounts.google.com" not in next(a for a in kept.args() if a.startswith("--host-resolver-rules="))
     assert "--ignore-certificate-errors-spki-list=abc=" in args
     assert set(LAUNCH_FLAGS) <= set(args)
     # Chromium keeps only the last --disable-features: ours must carry Playwright's whole list too.

@@ -56,6 +56,16 @@ GUARD_DISABLED_FEATURES = (
     "WebSocketStream",      # a WebSocket that route_web_socket (page-script based) never sees
     "FedCm",                # IdentityCredential: the browser fetches the config URL itself
     "WebPayments",          # PaymentRequest: the browser fetches the payment-method manifest itself
+    "AutofillServerCommunication",  # autofill queries: signatures of the page's forms and fields to Google
+)
+BROWSER_SERVICE_HOSTS = (
+    # Chromium's own services, which it calls with no page asking (measured with a catch-all sink on
+    # Chromium 156, our flags on: update2 pings, autofill form signatures, and a ListAccounts POST
+    # that no switch stops, and that would carry a --profile copy's Google cookies). No request
+    # to them passes route(); none is a portal's. They never resolve.
+    "update.googleapis.com", "content-autofill.googleapis.com", "clients2.google.com",
+    "clientservices.googleapis.com", "optimizationguide-pa.googleapis.com", "safebrowsing.googleapis.com",
+    "accounts.google.com",
 )
 # Blink runtime features, a second switch for the same APIs (and SharedWorker, whose requests
 # Playwright's route does not see in 1.65). Measured: each removes the constructor in every realm.
@@ -129,12 +139,16 @@ class LaunchOptions:
     mappings: tuple[HostMapping, ...] = ()
     trusted_spki: tuple[str, ...] = ()
     extra_args: tuple[str, ...] = field(default_factory=tuple)
+    reachable_hosts: tuple[str, ...] = ()
+    """Hosts the allowlist names (portals, identity services): never blocked as browser services."""
 
     def args(self) -> list[str]:
         args = list(LAUNCH_FLAGS) + feature_flags()[1]
-        if self.mappings:
-            # Anything not mapped still resolves normally; QUIC off so the mapping covers all traffic.
-            args.append("--host-resolver-rules=" + ", ".join(m.rule() for m in self.mappings))
+        # First rule that matches wins: the browser's own service hosts never resolve, whatever a
+        # --connect-to catch-all says; anything not mapped still resolves normally (QUIC off, so
+        # the mapping covers all traffic). A service host the allowlist names stays reachable.
+        blocked = [f"MAP {host} ~NOTFOUND" for host in BROWSER_SERVICE_HOSTS if host not in self.reachable_hosts]
+        args.append("--host-resolver-rules=" + ", ".join([*blocked, *(m.rule() for m in self.mappings)]))
         if self.trusted_spki:
             args.append("--ignore-certificate-errors-spki-list=" + ",".join(self.trusted_spki))
         args.extend(self.extra_args)

@@ -36,10 +36,15 @@
       return '';
     } catch (e) { return ''; }
   };
+  // What was stopped goes to preflight with its URL and readable payload (over the binding, inside
+  // the browser process, never kept): preflight knows every value registered in every realm, this
+  // realm only its own (a fresh about:blank iframe knows none). A payload that cannot be read here
+  // (a Blob, a stream, a Request's body) is flagged as opaque.
   const tell = (reason, method, url, body) => {
-    let carries = false;
+    let carries = false, sample = '', opaque = false;
     try { carries = holdsSecret(String(url || '')) || holdsSecret(payloadText(body)); } catch (e) {}
-    try { report(reason, String(method || 'GET').toUpperCase(), String(url || location.href), carries); } catch (e) {}
+    try { sample = payloadText(body).slice(0, 20000); opaque = body != null && sample === '' && typeof body !== 'string'; } catch (e) { opaque = true; }
+    try { report(reason, String(method || 'GET').toUpperCase(), String(url || location.href), carries, sample, opaque); } catch (e) {}
   };
   const UNSENSITIVE = new Set(['hidden', 'submit', 'button', 'reset', 'checkbox', 'radio', 'image', 'file', 'range', 'color']);
   const sensitive = (el) => el && el.tagName === 'INPUT' && !UNSENSITIVE.has((el.type || 'text').toLowerCase());
@@ -82,6 +87,8 @@
     try { all.push(...node.querySelectorAll('*')); } catch (e) {}
     for (const el of all) {
       if (el.tagName === 'INPUT') noteInput(el);
+      else if (el.isContentEditable && el.closest && el.closest('form')) { try { remember(el.textContent.trim()); } catch (e) {} }
+      else if (el.tagName === 'TEXTAREA') { try { remember(el.defaultValue); remember(el.value); } catch (e) {} }
       else if (el.tagName === 'SCRIPT') neutralizeSpeculation(el);
       if (el.shadowRoot) { observe(el.shadowRoot); Array.from(el.shadowRoot.children).forEach(visit); }
     }
@@ -114,6 +121,23 @@
   const attachShadow = Element.prototype.attachShadow;
   if (attachShadow) {
     define(Element.prototype, 'attachShadow', function () { const root = attachShadow.apply(this, arguments); observe(root); return root; });
+  }
+  // A <select> or <textarea> that holds a credential (named like one) is a field too: its value is
+  // registered when a script reads it. Other selects are not (a role picker's "provider" must not
+  // block every URL that says "provider").
+  const CREDENTIAL_NAME = /pass|pwd|pin|secret|otp|code|token/i;
+  for (const proto of [window.HTMLSelectElement && HTMLSelectElement.prototype, window.HTMLTextAreaElement && HTMLTextAreaElement.prototype]) {
+    const vd = proto && Object.getOwnPropertyDescriptor(proto, 'value');
+    if (!vd) continue;
+    Object.defineProperty(proto, 'value', {
+      configurable: false, enumerable: vd.enumerable,
+      get() {
+        const v = vd.get.call(this);
+        try { if (this.tagName === 'TEXTAREA' || CREDENTIAL_NAME.test((this.name || '') + ' ' + (this.id || '') + ' ' + (this.autocomplete || ''))) remember(v); } catch (e) {}
+        return v;
+      },
+      set(v) { vd.set.call(this, v); },
+    });
   }
   const dvDesc = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'defaultValue');
   if (dvDesc) {
@@ -176,7 +200,9 @@
       const url = abs((input && input.url) || input);
       const keepalive = !!((init && init.keepalive) || (input && input.keepalive));
       if (!['GET', 'HEAD'].includes(method) || keepalive || (init && init.body != null)) {
-        tell(keepalive ? 'keepalive' : 'fetch-' + method.toLowerCase(), method, url, init && init.body);
+        // A Request object's body cannot be read synchronously: it goes as opaque.
+        const body = init && init.body != null ? init.body : (input instanceof Request && !['GET', 'HEAD'].includes(method) ? new Blob() : undefined);
+        tell(keepalive ? 'keepalive' : 'fetch-' + method.toLowerCase(), method, url, body);
         return Promise.reject(new TypeError('blocked by preflight'));
       }
       return origFetch.apply(this, arguments);

@@ -104,7 +104,18 @@ class SubmissionGuard:
         with self._lock:
             return tuple(self._blocked)
 
+    @property
+    def holds_values(self) -> bool:
+        """Whether the page's fields hold any value (a fresh login page's are empty)."""
+        with self._lock:
+            return bool(self._secrets)
+
     def record(self, method: str, url: str, reason: str, layer: str, carries_field_value: bool = False) -> None:
+        # A channel whose content the guard cannot see (a socket, a WebTransport session, a shared
+        # worker, a report the browser would compose) is never called telemetry while the page's
+        # fields hold values: "none carried a value" would be a claim the guard cannot make.
+        if not carries_field_value and reason.removeprefix("worker-").removeprefix("unguarded-") in OPAQUE_CHANNELS:
+            carries_field_value = self.holds_values
         with self._lock:
             if len(self._blocked) < MAX_RECORDED:
                 self._blocked.append(BlockedRequest(method=method.upper()[:16], url=redact_url(url, self._secrets),
@@ -150,8 +161,12 @@ class SubmissionGuard:
 
     # -- callbacks (synchronous where possible: they must run before the request they guard)
 
-    def _on_report(self, _source: Any, reason: Any, method: Any, url: Any, carries: Any = False) -> None:
-        self.record(str(method), str(url), str(reason), "page", carries is True)
+    def _on_report(self, _source: Any, reason: Any, method: Any, url: Any, carries: Any = False,
+                   sample: Any = "", opaque: Any = False) -> None:
+        # The realm's own answer, or ours: we know the values of every realm (the page's sample is
+        # looked at for that and never kept).
+        carries = carries is True or self.carries_secret(str(url)) or bool(sample and self.carries_secret(str(sample)))
+        self.record(str(method), str(url), str(reason), "page", carries or (opaque is True and self.holds_values))
 
     def _on_secret(self, _source: Any, value: Any) -> None:
         self.remember_secret(str(value))
@@ -177,14 +192,14 @@ class SubmissionGuard:
                 body = request.post_data_buffer
                 carries = self.carries_secret(request.url) or bool(body and self.carries_secret(body.decode("latin-1")))
                 self.record(method, request.url, "non-get-method", "network", carries)
-                await route.abort("blockedbyclient")
+                await route.abort(_abort_code(request))
             elif self.carries_secret(request.url):
                 self.record(method, request.url, "secret-in-url", "network", True)
-                await route.abort("blockedbyclient")
+                await route.abort(_abort_code(request))
             elif any(self.carries_secret(value) for value in request.headers.values()):
                 # A value stashed in a cookie or put in a custom header of a GET request.
                 self.record(method, request.url, "secret-in-headers", "network", True)
-                await route.abort("blockedbyclient")
+                await route.abort(_abort_code(request))
             elif self.closing:
                 # After the visit nothing more needs to load; late beacons die here too.
                 await route.abort("aborted")
@@ -327,7 +342,9 @@ class SubmissionGuard:
                 kept = [h for h in kept if h.get("name", "").lower() not in ("content-length", "content-encoding")]
                 await session.send("Fetch.fulfillRequest", {"requestId": request_id, "responseCode": status,
                                                             "responseHeaders": kept, "body": raw})
-                self.record("GET", (event.get("request") or {}).get("url", ""), "speculation-rules", "network")
+                stripped = " ".join(h.get("value", "") for h in headers if h.get("name", "").lower() in STRIPPED_HEADERS)
+                self.record("GET", (event.get("request") or {}).get("url", ""), "speculation-rules", "network",
+                            self.carries_secret(stripped))
                 return
             except Exception:  # noqa: BLE001 - fall through: the detection still reports it
                 pass
@@ -348,6 +365,10 @@ class SubmissionGuard:
 
 
 MAX_SCANNED_HTML = 4_000_000
+OPAQUE_CHANNELS = frozenset({"websocket", "webtransport", "shared-worker", "nested-worker", "reporting-endpoint",
+                             "reporting-api", "webrtc", "request", "popup", "speculation-rules", "prefetch",
+                             "prerender"})
+"""Stopped (or detected) attempts whose payload the guard cannot read."""
 REPORTING_HEADERS = frozenset({"reporting-endpoints", "report-to", "nel"})
 STRIPPED_HEADERS = frozenset({"speculation-rules"})
 """Response headers removed from documents: a ``Speculation-Rules`` header makes the browser prefetch
@@ -363,8 +384,23 @@ class _InputValues(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.values: list[str] = []
+        self._textarea: list[str] | None = None
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea is not None:
+            self._textarea.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "textarea" and self._textarea is not None:
+            text = "".join(self._textarea).strip()
+            if text:
+                self.values.append(text)
+            self._textarea = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "textarea":
+            self._textarea = []  # its text is its value
+            return
         if tag != "input":
             return
         found = dict(attrs)
@@ -405,6 +441,18 @@ def _truncated(headers: list[dict[str, str]], size: int) -> bool:
         return size < int(names.get("content-length", "").strip())
     except ValueError:
         return False
+
+
+def _abort_code(request: Any) -> str:
+    """``aborted`` for a navigation the guard stops: Chromium then keeps the page it was on (as for a
+    download), which stays readable. ``blockedbyclient`` would commit an error page
+    (chrome-error://chromewebdata) and the visit would judge that instead of the login."""
+    try:
+        if request.is_navigation_request():
+            return "aborted"
+    except Exception:  # noqa: BLE001 - the request's frame is gone
+        pass
+    return "blockedbyclient"
 
 
 def _default_favicon(method: str, url: str) -> bool:

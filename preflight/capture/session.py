@@ -35,6 +35,8 @@ class BrowserSpec:
     mappings: tuple[HostMapping, ...] = ()
     trust_certs: tuple[str, ...] = ()
     launch_timeout_s: float = 30.0
+    reachable_hosts: tuple[str, ...] = ()
+    """The allowlist's hosts: kept reachable even when they are browser service hosts."""
 
 
 class BrowserSession:
@@ -61,7 +63,8 @@ class BrowserSession:
             self._playwright = await self._stack.enter_async_context(async_playwright())
             self.choice = browser_mod.find_browser(self.spec.browser_path, self.spec.browser_channel,
                                                    browser_mod.playwright_managed_path(self._playwright))
-            self._launch = browser_mod.LaunchOptions(self.choice, self.spec.mappings, spki)
+            self._launch = browser_mod.LaunchOptions(self.choice, self.spec.mappings, spki,
+                                                     reachable_hosts=self.spec.reachable_hosts)
             await self._get()
         except BaseException:
             await self.close()

@@ -78,13 +78,15 @@ TRANSPORT = (
 
 SUBMISSION = (
     Code("submission.none", "pass",
-         "the page tried to send nothing"),
+         "the page tried to send nothing: no form, no request with a body, no request with data in its address"),
     Code("submission.blocked", "warn",
          "the page tried to submit a form, or to send a value of its fields (in a URL, header, cookie or body), on its own; every attempt listed, all stopped"),
     Code("submission.unguarded_path", "fail",
          "something left or opened by a path the guard could not stop (a WebSocket or WebTransport session that opened anyway, a prefetch/prerender the browser started, a request the route never saw): detected over DevTools, listed; the no-submission guarantee does not hold for that page"),
     Code("submission.telemetry_blocked", "info",
          "the page sent requests of its own (beacons, POSTs, pings, sockets: analytics and the like) that carried none of its field values; listed, all stopped"),
+    Code("submission.page_requests", "info",
+         "the page made GET requests of its own with data in the address (analytics, tracking, or data it made up); allowed, as every browser allows them; none carried a field value in a form preflight recognises (a value the page re-encodes itself is out of reach: see *Nothing is ever submitted*)"),
     Code("submission.dialogs", "info",
          "the page opened `alert`/`confirm`/`prompt` dialogs (dismissed)"),
 )

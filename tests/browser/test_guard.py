@@ -231,3 +231,26 @@ def test_a_request_the_route_never_saw_is_detected():
     guard.reconcile()
     assert [(b.reason, b.layer, b.carries_field_value) for b in guard.blocked] == [("unguarded-request", "detected", True)]
     assert "hunter2" not in guard.blocked[0].url
+
+
+def test_a_stopped_channel_whose_content_cannot_be_read_is_not_called_telemetry():
+    guard = guard_mod.SubmissionGuard()
+    guard.record("GET", "wss://a.test/s", "websocket", "page")
+    assert guard.blocked[-1].carries_field_value is False  # empty fields: a socket is telemetry
+    guard.remember_secret("hunter2-secret")
+    for reason in ("websocket", "worker-websocket", "shared-worker", "popup", "speculation-rules"):
+        guard.record("GET", "https://a.test/x", reason, "page")
+        assert guard.blocked[-1].carries_field_value is True, reason
+    guard.record("POST", "https://stats.test/b", "beacon", "page")
+    assert guard.blocked[-1].carries_field_value is False  # readable, and it carried nothing
+
+
+def test_a_fresh_realm_report_is_judged_with_every_realms_values():
+    # A fresh about:blank iframe's guard knows no value; preflight knows them all.
+    guard = guard_mod.SubmissionGuard()
+    guard.remember_secret("hunter2-secret")
+    guard._on_report(None, "fetch-post", "POST", "https://a.test/c", False, "password=hunter2-secret", False)
+    assert guard.blocked[-1].carries_field_value is True
+    guard._on_report(None, "keepalive", "POST", "https://a.test/k", False, "", True)
+    assert guard.blocked[-1].carries_field_value is True  # an unreadable body while fields hold values
+    assert "hunter2" not in repr(guard.blocked)
