@@ -1,0 +1,42 @@
+"""``preflight policy show``: the policies in force and what they mean for portal sign-in."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from preflight.model.policy import BROWSER_TABLE, SCHEMA_POLICY, PolicyReport
+from preflight.model.report import Severity
+
+
+def policy_document(report: PolicyReport) -> dict[str, Any]:
+    return {
+        "schema": SCHEMA_POLICY, "browser": report.browser, "allowlist": report.allowlist,
+        "verdict": report.worst.value,
+        "policies": [{"name": e.name, "value": e.value, "source": e.source, "scope": e.scope, "level": e.level,
+                      "status": e.status, "error": e.errors or None, "table": e.table} for e in report.entries],
+        "findings": [{"code": f.code, "severity": f.severity.value, "message": f.message,
+                      "evidence": dict(f.evidence)} for f in report.findings],
+    }
+
+
+def render_json(report: PolicyReport) -> str:
+    return json.dumps(policy_document(report), indent=2, ensure_ascii=False) + "\n"
+
+
+def render_text(report: PolicyReport, verbose: bool = False) -> str:
+    lines = [f"# policies in force in {report.browser} (its chrome://policy page)",
+             f"# judged against {report.allowlist}", ""]
+    own = [e for e in report.entries if e.table == BROWSER_TABLE]
+    if not own:
+        lines.append("no policy is set")
+    for entry in own:
+        value = " ".join(entry.value_text.split())
+        status = entry.status if entry.applied else f"{entry.status}: {entry.errors}"
+        lines.append(f"  {entry.name} = {value[:160]}   [{entry.source}, {entry.level}, {status}]")
+    lines.append("")
+    for finding in report.findings:
+        if finding.severity is Severity.INFO and not verbose and finding.code != "policy.password_protection_missing":
+            continue
+        lines.append(f"{finding.severity.value.upper():5} {finding.code}: {finding.message}")
+    return "\n".join(lines) + "\n"
