@@ -43,7 +43,11 @@ class PolicyEntry:
 
     @property
     def applied(self) -> bool:
-        return self.status.strip().lower().startswith("ok") and not self.errors.strip()
+        """Whether the browser applies this value. Measured in Chromium 156: ``OK``; ``Warning,
+        Conflict`` for the value that won over another file's (applied, with a warning); ``Error``
+        with the reason for an unknown name or a wrong type (not applied)."""
+        words = {word.strip().lower() for word in self.status.split(",")}
+        return bool(self.status.strip()) and not words & {"error", "ignored"} and not self.errors.strip()
 
 
 @dataclass(frozen=True)

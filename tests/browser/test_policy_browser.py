@@ -38,6 +38,12 @@ pytestmark = [
 @contextmanager
 def installed_policy(policies: dict[str, Any] | str) -> Iterator[Path]:
     POLICY_DIR.mkdir(parents=True, exist_ok=True)
+    names = set(json.loads(policies) if isinstance(policies, str) else policies)
+    # Another file setting the same policy would make Chromium pick one ("Warning, Conflict"):
+    # name it rather than fail on a value that is not ours.
+    others = {str(f): sorted(names & set(json.loads(f.read_text(encoding="utf-8"))))
+              for f in POLICY_DIR.glob("*.json")}
+    assert not any(others.values()), f"other policy files set the same policies: {others}"
     path = POLICY_DIR / f"preflight-test-{secrets.token_hex(6)}.json"
     try:
         path.write_text(policies if isinstance(policies, str) else json.dumps(policies), encoding="utf-8")
@@ -82,7 +88,7 @@ def test_policy_show_flags_a_real_file_blocking_a_portal_hosts_cookies(tmp_path:
     with installed_policy({"CookiesBlockedForUrls": ["[*.]provider.preflight-policy.test"]}):
         status = main(["policy", "show", "--browser-path", CHROMIUM, "--allowlist", str(allowlist), "--json"])
     document = json.loads(capsys.readouterr().out)
-    assert status == 1
+    assert status == 1, document
     assert document["schema"] == "preflight/policy@1" and document["verdict"] == "fail"
     [row] = [p for p in document["policies"] if p["name"] == "CookiesBlockedForUrls"]
     assert row["status"] == "OK" and row["value"] == ["[*.]provider.preflight-policy.test"]

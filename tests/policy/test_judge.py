@@ -127,3 +127,14 @@ def test_a_policy_in_error_is_not_applied_and_is_reported():
     assert "policy.portal_cookies_blocked" not in codes(row("DefaultCookiesSetting", 2, table="precedence"))
     # a policy unrelated to sign-in in error is none of this command's business
     assert "policy.not_applied" not in codes(row("HomepageLocation", "x", status="Error", errors="bad"))
+
+
+def test_a_conflicting_value_that_won_is_applied():
+    # chrome://policy when two files set the same policy: the winner reads "Warning, Conflict"
+    winner = PolicyEntry("CookiesBlockedForUrls", '[\n  "[*.]member.preflight-policy.test"\n]', "Platform",
+                         "Machine", "Mandatory", "Warning, Conflict", "",
+                         "This policy is working as intended but a conflicting value is set elsewhere ...")
+    assert winner.applied
+    assert codes(winner)["policy.portal_cookies_blocked"] == [Severity.FAIL]
+    assert not PolicyEntry("X", "1", status="Error", errors="Unknown policy.").applied
+    assert not PolicyEntry("X", "1", status="").applied
