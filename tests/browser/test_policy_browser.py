@@ -96,3 +96,51 @@ def test_policy_show_flags_a_real_file_blocking_a_portal_hosts_cookies(tmp_path:
     assert {f["evidence"]["host"] for f in blocked} == {"provider.preflight-policy.test",
                                                         "www.provider.preflight-policy.test"}
     assert all(f["severity"] == "fail" for f in blocked)
+
+
+HOST = "provider.preflight-policy.test"
+
+
+async def guarded_visit(preferences: dict[str, Any] | None) -> Any:
+    from preflight.config.network import parse_connect_to
+    from preflight.mock.server import MockPortal
+    from preflight.runner import NullObserver, RunSettings, run_async
+
+    with MockPortal(hosts=[HOST]) as portal:
+        settings = RunSettings(allowlist=policy_allowlist(), jobs=1, timeout_s=20, clock=False, retries=0,
+                               browser_path=CHROMIUM, third_party_probe=False,
+                               mappings=tuple(parse_connect_to(c) for c in portal.connect_to_args([HOST])),
+                               trust_certs=(str(portal.cert_path),), profile_preferences=preferences)
+        report = await run_async([portal.url(HOST)], settings, NullObserver())
+    [result] = report.results
+    return {f.code for f in result.findings if f.check == "cookies"}
+
+
+async def test_browser_policies_apply_cookie_policies_to_the_visit_as_chromium_preferences() -> None:
+    # No policy file here: the preferences alone must make Chromium refuse the portal's cookies.
+    from preflight.model.policy import PolicyEntry
+    from preflight.policy.prefs import cookie_preferences
+
+    blocked = cookie_preferences((PolicyEntry("CookiesBlockedForUrls", json.dumps([f"[*.]{HOST}"]), status="OK"),))
+    assert blocked.applied == (f"CookiesBlockedForUrls={[f'[*.]{HOST}']}",)
+    assert await guarded_visit(blocked.preferences) >= {"cookies.disabled"}
+    assert await guarded_visit(cookie_preferences(()).preferences) == {"cookies.ok"}
+
+
+def test_check_with_browser_policies_reports_the_login_broken_under_a_real_policy_file(tmp_path: Path) -> None:
+    import subprocess
+
+    from preflight.mock.server import MockPortal
+
+    allowlist = tmp_path / "allowlist.toml"
+    allowlist.write_text(POLICY_ALLOWLIST, encoding="utf-8")
+    with MockPortal(hosts=[HOST]) as portal, installed_policy({"CookiesBlockedForUrls": [f"[*.]{HOST}"]}):
+        args = [sys.executable, "-m", "preflight", "check", portal.url(HOST), "--json", "--no-clock",
+                "--browser-path", CHROMIUM, "--browser-policies", "--allowlist", str(allowlist),
+                "--trust-cert", str(portal.cert_path)]
+        args += [a for c in portal.connect_to_args([HOST]) for a in ("--connect-to", c)]
+        result = subprocess.run(args, capture_output=True, text=True, timeout=120)
+    assert f"CookiesBlockedForUrls=['[*.]{HOST}']" in result.stderr, result.stderr
+    [target] = json.loads(result.stdout)["results"]
+    assert result.returncode == 1
+    assert "cookies.disabled" in {f["code"] for f in target["findings"]}

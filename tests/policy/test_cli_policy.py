@@ -46,3 +46,11 @@ def test_export_each_format_to_a_file(allowlist_file, tmp_path, capsys):
 def test_export_refuses_bad_input_with_exit_2(args, message, capsys):
     assert main(["policy", "export", *args]) == 2
     assert message in capsys.readouterr().err
+
+
+def test_browser_policies_refuse_a_starting_state(tmp_path, capsys):
+    state = tmp_path / "state.json"
+    state.write_text('{"cookies": [], "origins": []}', encoding="utf-8")
+    assert main(["check", "https://provider.preflight-policy.test/", "--browser-policies",
+                 "--storage-state", str(state)]) == 2
+    assert "--browser-policies visits in a fresh profile" in capsys.readouterr().err
