@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
-from preflight.model.policy import BROWSER_TABLE, SCHEMA_POLICY, PolicyReport
+from preflight.model.policy import BROWSER_TABLE, SCHEMA_POLICY, PolicyEntry, PolicyReport
 from preflight.model.report import Severity
+from preflight.rules.redact import redact_policy_value
+
+
+def _shown(entry: PolicyEntry) -> PolicyEntry:
+    # Every policy in force is listed, not only the portal ones: enrolment tokens and proxy
+    # credentials must not reach a ticket.
+    return replace(entry, value_text=redact_policy_value(entry.name, entry.value_text))
 
 
 def policy_document(report: PolicyReport) -> dict[str, Any]:
@@ -14,7 +22,7 @@ def policy_document(report: PolicyReport) -> dict[str, Any]:
         "schema": SCHEMA_POLICY, "browser": report.browser, "allowlist": report.allowlist,
         "verdict": report.worst.value,
         "policies": [{"name": e.name, "value": e.value, "source": e.source, "scope": e.scope, "level": e.level,
-                      "status": e.status, "error": e.errors or None, "table": e.table} for e in report.entries],
+                      "status": e.status, "error": e.errors or None, "table": e.table} for e in map(_shown, report.entries)],
         "findings": [{"code": f.code, "severity": f.severity.value, "message": f.message,
                       "evidence": dict(f.evidence)} for f in report.findings],
     }
@@ -27,7 +35,7 @@ def render_json(report: PolicyReport) -> str:
 def render_text(report: PolicyReport, verbose: bool = False) -> str:
     lines = [f"# policies in force in {report.browser} (its chrome://policy page)",
              f"# judged against {report.allowlist}", ""]
-    own = [e for e in report.entries if e.table == BROWSER_TABLE]
+    own = [_shown(e) for e in report.entries if e.table == BROWSER_TABLE]
     if not own:
         lines.append("no policy is set")
     for entry in own:

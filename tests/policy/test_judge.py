@@ -138,3 +138,17 @@ def test_a_conflicting_value_that_won_is_applied():
     assert codes(winner)["policy.portal_cookies_blocked"] == [Severity.FAIL]
     assert not PolicyEntry("X", "1", status="Error", errors="Unknown policy.").applied
     assert not PolicyEntry("X", "1", status="").applied
+
+
+def test_policy_show_never_prints_enrolment_tokens_or_proxy_passwords():
+    from preflight.model.policy import PolicyReport
+    from preflight.reporters import OutputFormat, RenderOptions, render
+
+    entries = (row("CloudManagementEnrollmentToken", "SENTINEL-ENROL-1234"),
+               row("ProxyServer", "http://alice:SENTINEL-PROXY-PW@proxy.example.com:8080"),
+               row("PasswordProtectionLoginURLs", ["https://provider.preflight-policy.test/app/login"]))
+    report = PolicyReport("chromium", "policy-test.toml", entries, judge_policies(entries, policy_allowlist()))
+    for output in (OutputFormat.JSON, OutputFormat.CONSOLE):
+        text = render(report, output, RenderOptions(verbose=True))
+        assert "SENTINEL" not in text and "alice" not in text, output
+        assert "https://provider.preflight-policy.test/app/login" in text  # what is not secret stays readable
