@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from preflight.model.report import Finding, Severity
 
-SCHEMA_POLICY = "preflight/policy@1"
+SCHEMA_POLICY: Literal["preflight/policy@1"] = "preflight/policy@1"
 
 BROWSER_TABLE = "chrome"
 """``chrome://policy``'s table of the browser's own policies (others: extensions, precedence)."""

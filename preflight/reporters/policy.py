@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from typing import Any
+from typing import Any, cast
 
+from preflight.model.document import FindingDocument, PolicyDocument, PolicyRowDocument
 from preflight.model.policy import BROWSER_TABLE, SCHEMA_POLICY, PolicyEntry, PolicyReport
 from preflight.model.report import Severity
+from preflight.model.serialize import to_jsonable
 from preflight.rules.redact import redact_policy_value
 
 
@@ -18,14 +20,14 @@ def _shown(entry: PolicyEntry) -> PolicyEntry:
 
 
 def policy_document(report: PolicyReport) -> dict[str, Any]:
-    return {
-        "schema": SCHEMA_POLICY, "browser": report.browser, "allowlist": report.allowlist,
-        "verdict": report.worst.value,
-        "policies": [{"name": e.name, "value": e.value, "source": e.source, "scope": e.scope, "level": e.level,
-                      "status": e.status, "error": e.errors or None, "table": e.table} for e in map(_shown, report.entries)],
-        "findings": [{"code": f.code, "severity": f.severity.value, "message": f.message,
-                      "evidence": dict(f.evidence)} for f in report.findings],
-    }
+    """The ``preflight/policy@1`` document, as JSON-ready values."""
+    rows = tuple(PolicyRowDocument(name=e.name, value=e.value, source=e.source, scope=e.scope, level=e.level,
+                                   status=e.status, error=e.errors or None, table=e.table)
+                 for e in map(_shown, report.entries))
+    document = PolicyDocument(schema=SCHEMA_POLICY, browser=report.browser, allowlist=report.allowlist,
+                              verdict=report.worst, policies=rows,
+                              findings=tuple(FindingDocument.of(f) for f in report.findings))
+    return cast(dict[str, Any], to_jsonable(document))
 
 
 def render_json(report: PolicyReport) -> str:

@@ -152,3 +152,20 @@ def test_policy_show_never_prints_enrolment_tokens_or_proxy_passwords():
         text = render(report, output, RenderOptions(verbose=True))
         assert "SENTINEL" not in text and "alice" not in text, output
         assert "https://provider.preflight-policy.test/app/login" in text  # what is not secret stays readable
+
+
+def test_policy_show_json_validates_against_the_committed_schema():
+    import jsonschema
+
+    from preflight.model import schema as generator
+    from preflight.model.policy import PolicyReport
+    from preflight.reporters import OutputFormat, render
+
+    entries = (row("CookiesBlockedForUrls", ["[*.]provider.preflight-policy.test"]),
+               row("PasswordProtectionWarningTrigger", "often", status="Error", errors="Schema validation error"))
+    report = PolicyReport("chromium", "policy-test.toml", entries, judge_policies(entries, policy_allowlist()))
+    document = json.loads(render(report, OutputFormat.JSON))
+    schema = json.loads((generator.SCHEMA_DIR / "policy.schema.json").read_text(encoding="utf-8"))
+    jsonschema.validate(document, schema)
+    assert document["verdict"] == "fail" and document["policies"][1]["error"] == "Schema validation error"
+    assert {f["check"] for f in document["findings"]} == {"policy"}
