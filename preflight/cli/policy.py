@@ -39,8 +39,9 @@ def policy_export(browser: str, output_format: str, allowlist_path: str | None, 
     fmt = ExportFormat(output_format)
     write_output(output, render(export, fmt))
     if fmt is ExportFormat.JSON:
+        page = "edge://policy" if browser == "edge" else "chrome://policy"
         click.echo(f"install as {export.browser.linux_dir}{POLICY_FILE_NAME} (mode 0644) on Linux; "
-                   f"check it in {browser}://policy", err=True)
+                   f"check it in {page} or with `preflight policy show`", err=True)
     for note in export.notes:
         click.echo(f"note: {note}", err=True)
     return ExitStatus.OK
