@@ -10,10 +10,10 @@ from __future__ import annotations
 import asyncio
 import time
 import traceback
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from preflight.capture.session import BrowserSession, BrowserSpec
 from preflight.capture.visit import CaptureFailed, CaptureOptions
@@ -82,6 +82,8 @@ class RunSettings:
     clock: bool = True
     settings: Settings = Settings()
     """Check thresholds from ``preflight.toml``."""
+    profile_preferences: Mapping[str, Any] | None = None
+    """``--browser-policies``: cookie settings of the policies in force, applied to every visit."""
 
     def check_config(self) -> CheckConfig:
         return CheckConfig.build(self.allowlist, self.settings, self.expect_role)
@@ -118,7 +120,8 @@ async def run_async(targets: Sequence[str], settings: RunSettings, observer: Run
     config_ready = asyncio.ensure_future(asyncio.to_thread(_warm_config, settings))
     listed = tuple(host for portal in settings.allowlist.portals for host in (*portal.hosts, *portal.identity_hosts))
     spec = BrowserSpec(settings.browser_path, settings.browser_channel, settings.mappings, settings.trust_certs,
-                       launch_timeout_s=settings.timeout_s, reachable_hosts=listed)
+                       launch_timeout_s=settings.timeout_s, reachable_hosts=listed,
+                       profile_preferences=settings.profile_preferences)
     probe = make_probe(settings.mappings, settings.trust_certs, settings.allowlist) if settings.clock else None
     if probe is not None:
         # The official targets' clocks are measured while the browser starts, not after the page loads.

@@ -62,6 +62,35 @@ def test_invalid_allowlists_name_the_problem(text, message):
     assert str(info.value).startswith("allow.toml")
 
 
+def test_login_and_change_password_urls_are_https_on_the_portals_own_hosts():
+    text = (portal('"portal.example.com"') + 'identity_hosts = ["id.example.net"]\n'
+            'login_urls = ["https://portal.example.com/login", "https://ID.example.net/signin?x=1"]\n'
+            'change_password_url = "https://id.example.net/password/change"\n')
+    entry = parse_allowlist(text).portals[0]
+    assert entry.login_urls == ("https://portal.example.com/login", "https://id.example.net/signin?x=1")
+    assert entry.change_password_url == "https://id.example.net/password/change"
+    # both optional: a portal without them is unchanged
+    assert parse_allowlist(portal()).portals[0].login_urls == ()
+    assert parse_allowlist(portal()).portals[0].change_password_url is None
+
+
+@pytest.mark.parametrize("extra, message", [
+    ('change_password_url = "http://portal.example.com/pw"\n', "is not https://"),
+    ('change_password_url = "https://evil.example.org/pw"\n', "is not one of this portal's hosts"),
+    ('change_password_url = "https://u:p@portal.example.com/pw"\n', "carries credentials"),
+    ('change_password_url = "https://"\n', "is not a URL"),
+    ("change_password_url = 3\n", "'change_password_url' must be a string"),
+    ('change_password_url = ["https://portal.example.com/pw"]\n', "'change_password_url' must be a string"),
+    ('login_urls = "https://portal.example.com/"\n', "'login_urls' must be a list of strings"),
+    ('login_urls = ["https://portal.example.com.evil.example/"]\n', "is not one of this portal's hosts"),
+    ('change_pasword_url = "https://portal.example.com/pw"\n', "unknown key 'change_pasword_url'"),
+])
+def test_bad_portal_urls_name_the_problem(extra, message):
+    with pytest.raises(ConfigError) as info:
+        parse_allowlist(portal() + extra, "allow.toml")
+    assert message in str(info.value) and str(info.value).startswith("allow.toml")
+
+
 def test_error_names_the_line():
     text = portal() + portal('"b.example.com"', role="teacher")
     with pytest.raises(ConfigError, match=r"allow.toml:9: portal #2: unknown role"):

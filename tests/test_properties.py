@@ -48,7 +48,8 @@ TOML_PIECES = st.lists(st.sampled_from([
     "[[portal]]\n", 'payer = "P"\n', 'name = "N"\n', 'role = "provider"\n', 'role = "member"\n', 'role = 3\n',
     'hosts = ["a.example.com"]\n', 'hosts = ["a.example.com", "A.EXAMPLE.com."]\n', "hosts = []\n", 'hosts = "x"\n',
     'host_patterns = ["*.example.org"]\n', 'host_patterns = ["**"]\n', 'identity_hosts = ["id.example.net"]\n',
-    "version = 1\n", "[portal]\n", "x = \n", "\x00", "extra = true\n", 'hosts = ["bad host"]\n', '"\n',
+    'change_password_url = "https://a.example.com/pw"\n', 'login_urls = ["https://a.example.com/x"]\n',
+    'change_password_url = "http://a.example.com/"\n', "version = 1\n", "[portal]\n", "x = \n", "\x00", "extra = true\n", 'hosts = ["bad host"]\n', '"\n',
 ]), max_size=14).map("".join)
 
 

@@ -334,12 +334,15 @@ class ThrowawayProfiles:
     """
 
     def __init__(self, playwright: Playwright, launch: LaunchOptions, folder: Path,
-                 third_party_cookies: bool = True, timeout_s: float = 30.0) -> None:
+                 third_party_cookies: bool = True, timeout_s: float = 30.0,
+                 preferences: Mapping[str, Any] | None = None) -> None:
         self.playwright = playwright
         self.launch = launch
         self.folder = folder
         self.third_party_cookies = third_party_cookies
         self.timeout_s = timeout_s
+        self.preferences = preferences
+        """Merged last (``check --browser-policies``: the cookie settings of the policies in force)."""
         self._count = 0
 
     async def new_context(self, **options: Any) -> BrowserContext:
@@ -347,16 +350,18 @@ class ThrowawayProfiles:
         user_data_dir = self.folder / f"profile-{self._count}"
         quiet_preferences(user_data_dir / "Default" / "Preferences",
                           {"profile": {"cookie_controls_mode": 0 if self.third_party_cookies else 1}})
+        if self.preferences:
+            quiet_preferences(user_data_dir / "Default" / "Preferences", self.preferences)
         options.pop("storage_state", None)  # a fresh profile: no saved state
         return await _launch_persistent(self.playwright, self.launch, user_data_dir, self.timeout_s,
                                         what="a throwaway regular profile", **options)
 
 @contextlib.asynccontextmanager
-async def throwaway_profiles(playwright: Playwright, launch: LaunchOptions,
-                             timeout_s: float = 30.0) -> AsyncIterator[ThrowawayProfiles]:
+async def throwaway_profiles(playwright: Playwright, launch: LaunchOptions, timeout_s: float = 30.0,
+                             preferences: Mapping[str, Any] | None = None) -> AsyncIterator[ThrowawayProfiles]:
     """``ThrowawayProfiles`` whose folders are removed on exit (contexts must be closed by then)."""
     folder = Path(tempfile.mkdtemp(prefix="preflight-regular-"))
     try:
-        yield ThrowawayProfiles(playwright, launch, folder, timeout_s=timeout_s)
+        yield ThrowawayProfiles(playwright, launch, folder, timeout_s=timeout_s, preferences=preferences)
     finally:
         shutil.rmtree(folder, ignore_errors=True)

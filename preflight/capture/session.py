@@ -9,6 +9,7 @@ anything else raised here is a bug in preflight and is left to propagate (exit 7
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -37,6 +38,9 @@ class BrowserSpec:
     launch_timeout_s: float = 30.0
     reachable_hosts: tuple[str, ...] = ()
     """The allowlist's hosts: kept reachable even when they are browser service hosts."""
+    profile_preferences: Mapping[str, Any] | None = None
+    """``check --browser-policies``: each visit runs in a throwaway regular profile with these
+    preferences (the cookie settings of the policies in force) instead of a new context."""
 
 
 class BrowserSession:
@@ -103,10 +107,21 @@ class BrowserSession:
 
         try:
             browser = await self._get()
+            if self.spec.profile_preferences is not None:
+                return await asyncio.wait_for(self._visit_in_profile(target, options),
+                                              timeout=options.timeout_s + GRACE_S)
             return await asyncio.wait_for(capture(browser, target, options), timeout=options.timeout_s + GRACE_S)
         except PlaywrightError as exc:  # the browser died mid-visit, or refused the page
             code, message, transient = classify_error(str(exc))
             raise CaptureFailed(code, message, transient=transient) from None
+
+    async def _visit_in_profile(self, target: str, options: CaptureOptions) -> PageSnapshot:
+        from preflight.capture.existing_state import throwaway_profiles
+
+        assert self._playwright is not None and self._launch is not None
+        async with throwaway_profiles(self._playwright, self._launch, options.timeout_s,
+                                      self.spec.profile_preferences) as profiles:
+            return await capture(profiles, target, options)  # type: ignore[arg-type]
 
     async def third_party_probe(self, target: str, options: CaptureOptions) -> ThirdPartyProbe:
         from preflight.capture.third_party import third_party_probe

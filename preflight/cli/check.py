@@ -51,13 +51,18 @@ if TYPE_CHECKING:  # pragma: no cover
               help="Start from this Playwright storage-state JSON and audit its cookies.")
 @click.option("--profile", "profile_dir", metavar="DIR",
               help="Start from the cookies of this Chrome/Edge profile folder (read from a copy, never changed).")
+@click.option("--browser-policies", "browser_policies", is_flag=True,
+              help="Apply the cookie policies in force (read from the browser's chrome://policy) to every visit.")
+@click.option("--browser-policies-from", "policies_from", metavar="chrome|msedge|PATH",
+              help="Read those policies from this browser instead (implies --browser-policies).")
 @click.option("-v", "--verbose", is_flag=True, help="Show informational findings too.")
 def check(urls: Sequence[str], browser_path: str | None, browser_channel: str | None, resolve: Sequence[str],
           connect_to: Sequence[str], trust_cert: Sequence[str], timeout: float, allowlist_path: str | None,
           jobs: int, retries: int, as_json: bool, json_file: str | None, junit_file: str | None, fail_on: str,
           config_path: str | None, expect_role: str | None,
           no_clock: bool, screenshot_dir: str | None, verbose: bool, storage_state: str | None = None,
-          profile_dir: str | None = None) -> ExitStatus:
+          profile_dir: str | None = None, browser_policies: bool = False,
+          policies_from: str | None = None) -> ExitStatus:
     """Visit each URL (never submitting anything) and judge it."""
     from preflight.config.allowlist import load_allowlist
     from preflight.reporters import RenderOptions, render
@@ -74,13 +79,17 @@ def check(urls: Sequence[str], browser_path: str | None, browser_channel: str | 
     targets = [validate_target(u) for u in urls]
     check_browser_path(browser_path)
     validate_existing_state(storage_state, profile_dir)
+    preferences = None
+    if browser_policies or policies_from:
+        preferences = policy_preferences(policies_from, browser_path, browser_channel, timeout,
+                                         storage_state or profile_dir)
     settings = RunSettings(
         allowlist=load_allowlist(allowlist_path), settings=load_check_settings(config_path),
         browser_path=browser_path, browser_channel=browser_channel,
         mappings=host_mappings(resolve, connect_to), trust_certs=tuple(trust_cert),
         jobs=jobs, timeout_s=timeout, retries=retries,
         screenshot_dir=screenshot_folder(screenshot_dir), expect_role=expect_role, clock=not no_clock,
-        storage_state=storage_state, profile_dir=profile_dir,
+        storage_state=storage_state, profile_dir=profile_dir, profile_preferences=preferences,
     )
     check_writable(json_file, "--json-file")
     check_writable(junit_file, "--junit-file")
@@ -95,6 +104,29 @@ def check(urls: Sequence[str], browser_path: str | None, browser_channel: str | 
         click.echo(f"preflight: error: internal error: the {', '.join(crashed)} check crashed (see the report) — "
                    "rerun with --traceback and report it", err=True)
     return status
+
+
+def policy_preferences(policies_from: str | None, browser_path: str | None, browser_channel: str | None,
+                       timeout: float, existing_state: str | None) -> dict[str, object]:
+    """The cookie settings of the policies in force, as profile preferences for every visit."""
+    from preflight.capture.policy import read_policies
+    from preflight.policy.prefs import cookie_preferences
+
+    if existing_state:
+        raise UsageError("--browser-policies visits in a fresh profile; --storage-state/--profile bring their own",
+                         "use one or the other")
+    if policies_from in ("chrome", "msedge"):
+        source_path, source_channel = None, policies_from
+    elif policies_from:
+        check_browser_path(policies_from)
+        source_path, source_channel = policies_from, None
+    else:
+        source_path, source_channel = browser_path, browser_channel
+    described, entries = read_policies(source_path, source_channel, timeout)
+    cookie = cookie_preferences(entries)
+    click.echo(f"browser policies from {described}: "
+               + ("; ".join(cookie.applied) if cookie.applied else "no cookie policy in force"), err=True)
+    return cookie.preferences
 
 
 def report_outputs(as_json: bool, json_file: str | None, junit_file: str | None) -> list[tuple[OutputFormat, str]]:

@@ -15,7 +15,7 @@ from typing import Any
 
 from preflight.config.toml import find_file, loads_toml, read_toml_text
 from preflight.errors import ConfigError
-from preflight.rules.hosts import InvalidURL, normalize_host, registrable_domain
+from preflight.rules.hosts import InvalidURL, normalize_host, parse_url, registrable_domain
 
 PACKAGED_SOURCE = "<packaged default>"
 """``Allowlist.source`` of the list shipped in the package."""
@@ -24,7 +24,8 @@ ROLES = ("provider", "member", "employer", "broker", "identity", "resource")
 
 LOGIN_ROLES = ("provider", "member", "employer", "broker")
 
-_PORTAL_KEYS = {"payer", "name", "role", "hosts", "host_patterns", "identity_hosts", "notes"}
+_PORTAL_KEYS = {"payer", "name", "role", "hosts", "host_patterns", "identity_hosts", "notes",
+                "login_urls", "change_password_url"}
 
 _TOP_KEYS = {"portal", "version"}
 
@@ -44,6 +45,12 @@ class Portal:
     """``*.example.com`` patterns: discouraged, reported as such."""
     identity_hosts: tuple[str, ...] = ()
     """Sign-in services a login on this portal may pass through."""
+    login_urls: tuple[str, ...] = ()
+    """Pages where the password is typed (``https://`` on this portal's hosts or identity hosts);
+    empty means ``https://<host>/`` for each host. Exported as ``PasswordProtectionLoginURLs``."""
+    change_password_url: str | None = None
+    """Where users change this portal's password (same host rule); exported as
+    ``PasswordProtectionChangePasswordURL``."""
 
 
 @dataclass(frozen=True)
@@ -169,8 +176,20 @@ def parse_allowlist(text: str, source: str = "<memory>") -> Allowlist:
                         f"{where(source, text, host, occurrence=2)}: duplicate host {host!r} "
                         f"(already in {previous[0]})", "list each host once")
             owner[host] = (table["name"], host_role)
+        own_hosts = set(hosts) | set(identity)
+        login_urls = tuple(_portal_url(u, "login_urls", own_hosts, source, text, index)
+                           for u in _str_list(table, "login_urls", source, text, index))
+        change_password_url = None
+        if "change_password_url" in table:
+            value = table["change_password_url"]
+            if not isinstance(value, str):
+                raise ConfigError(f"{where(source, text, 'change_password_url', index)}: portal #{index}: "
+                                  "'change_password_url' must be a string",
+                                  'e.g. change_password_url = "https://portal.example.com/password/change"')
+            change_password_url = _portal_url(value, "change_password_url", own_hosts, source, text, index)
         portals.append(Portal(payer=table["payer"].strip(), name=table["name"].strip(), role=role,
-                              hosts=hosts, host_patterns=patterns, identity_hosts=identity))
+                              hosts=hosts, host_patterns=patterns, identity_hosts=identity,
+                              login_urls=login_urls, change_password_url=change_password_url))
     return Allowlist.build(tuple(portals), source)
 
 
@@ -216,6 +235,27 @@ def _host(value: str, source: str, text: str, index: int, key: str) -> str:
     if "." not in host or host.startswith(".") or ".." in host:
         raise bad()
     return host
+
+
+def _portal_url(value: str, key: str, own_hosts: set[str], source: str, text: str, index: int) -> str:
+    """An ``https://`` URL on one of the portal's own hosts (or identity hosts).
+
+    These URLs end up in browser policy on every managed PC: a typo, a plain-HTTP page or a
+    host the list does not trust would teach the browser to trust the wrong page.
+    """
+    at = f"{where(source, text, value)}: portal #{index}: {value!r} in {key!r}"
+    try:
+        parsed = parse_url(value.strip())
+    except InvalidURL:
+        raise ConfigError(f"{at} is not a URL", "write a full https:// URL") from None
+    if parsed.scheme != "https":
+        raise ConfigError(f"{at} is not https://", "portal sign-in pages must be https://")
+    if parsed.has_credentials:
+        raise ConfigError(f"{at} carries credentials", "remove the user name and password from the URL")
+    if parsed.host not in own_hosts:
+        raise ConfigError(f"{at}: host {parsed.host!r} is not one of this portal's hosts or identity_hosts",
+                          "add the host to hosts (or identity_hosts) first, or fix the URL")
+    return parsed.href
 
 
 def _pattern(value: str, source: str, text: str, index: int) -> str:

@@ -190,12 +190,32 @@ BROWSER = (
          "the browser died during the check (the batch carries on with a new one)"),
 )
 
+POLICY = (
+    Code("policy.ok", "pass",
+         "`preflight policy show`: no policy in force gets in the way of signing in to the allowlisted portals"),
+    Code("policy.third_party_cookies_blocked", "warn / info",
+         "`BlockThirdPartyCookies` is on: a sign-in frame from an identity host on another site loses its cookies (warn when the allowlist has such a host not exempted by `CookiesAllowedForUrls`, info otherwise)"),
+    Code("policy.cookies_session_only", "warn",
+         "cookies of a portal host last only until the browser closes (`DefaultCookiesSetting` 4, or `CookiesSessionOnlyForUrls`): \"remember this device\" and MFA trust are lost every day"),
+    Code("policy.portal_cookies_blocked", "fail",
+         "cookies are blocked for a portal host (`CookiesBlockedForUrls` matches it, or `DefaultCookiesSetting` 2 without a `CookiesAllowedForUrls` exception): the sign-in cannot keep a session; pattern and host named"),
+    Code("policy.portal_url_blocked", "fail",
+         "`URLBlocklist` blocks a portal page (no `URLAllowlist` entry as specific lets it through): the browser shows its block page instead of the login"),
+    Code("policy.clear_on_exit", "warn",
+         "cookies are deleted when the browser closes (`ClearBrowsingDataOnExitList` with `cookies_and_other_site_data`, Edge `ClearBrowsingDataOnExit`): users sign in and pass MFA again every day"),
+    Code("policy.password_protection_missing", "info",
+         "`PasswordProtectionLoginURLs` with `PasswordProtectionWarningTrigger` do not cover the portal's login pages: no warning when the portal password is typed on a look-alike (`preflight policy export` writes them)"),
+    Code("policy.not_applied", "warn",
+         "a policy that matters for portal sign-in is set but the browser reports an error for it and does not apply it; the browser's message is quoted"),
+)
+
 CHECK_ERROR = Code("<check>.error", "fail (verdict error)",
                    "a check crashed (a bug in preflight: exit 70); the other checks still ran")
 """The one code every check may emit, for itself crashing."""
 
-TABLES: Mapping[str, tuple[Code, ...]] = {"domain": DOMAIN, "transport": TRANSPORT, "submission": SUBMISSION, "portal": PORTAL, "clock": CLOCK, "cookies": COOKIES, "target": TARGET, "browser": BROWSER}
-"""Check (or ``target``/``browser`` for visits that could not finish) -> its codes, in README order."""
+TABLES: Mapping[str, tuple[Code, ...]] = {"domain": DOMAIN, "transport": TRANSPORT, "submission": SUBMISSION, "portal": PORTAL, "clock": CLOCK, "cookies": COOKIES, "target": TARGET, "browser": BROWSER, "policy": POLICY}
+"""Check (or ``target``/``browser`` for visits that could not finish, ``policy`` for ``preflight
+policy show``) -> its codes, in README order."""
 
 BY_CODE: Mapping[str, Code] = {entry.code: entry for table in TABLES.values() for entry in table}
 

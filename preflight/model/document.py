@@ -1,4 +1,5 @@
-"""The JSON documents preflight writes, typed: ``preflight/run@1`` and ``preflight/vet@1``.
+"""The JSON documents preflight writes, typed: ``preflight/run@1``, ``preflight/vet@1`` and
+``preflight/policy@1``.
 
 Built from a ``RunReport`` (``RunDocument.of``) or from ``VetResult`` s, serialised by
 ``preflight.model.serialize.to_jsonable``; ``preflight.model.schema`` generates the committed
@@ -187,5 +188,46 @@ class VetDocument:
     """One per URL, in the order given."""
 
 
+@dataclass(frozen=True)
+class PolicyRowDocument:
+    """One policy with a value, as the browser's ``chrome://policy`` page reports it."""
+
+    name: str = field(metadata=schema_keywords(minLength=1))
+    """The policy's name (``CookiesBlockedForUrls`` ...)."""
+    value: Any
+    """Its value: a list, number, boolean or dictionary as JSON, a string as shown; secret-looking
+    policies (enrolment tokens) replaced by a length and hash, URLs redacted."""
+    source: str
+    """``Platform`` (registry, configuration profile, /etc JSON), ``Cloud``, ``Merged`` ..."""
+    scope: str
+    """``Machine`` or ``Current user``."""
+    level: str
+    """``Mandatory`` or ``Recommended``."""
+    status: str
+    """The browser's status: ``OK``, ``Warning, Conflict`` (applied, another source lost), ``Error``."""
+    error: str | None
+    """The browser's error text when it does not apply the policy."""
+    table: str
+    """``chrome`` for the browser's own policies; extension ids and ``precedence`` otherwise."""
+
+
+@dataclass(frozen=True)
+class PolicyDocument:
+    """A ``preflight policy show`` report (``preflight/policy@1``)."""
+
+    schema: Literal["preflight/policy@1"]
+    """The document's kind and version."""
+    browser: str
+    """The browser whose ``chrome://policy`` was read, and how it was found."""
+    allowlist: str
+    """The allowlist the policies were judged against."""
+    verdict: Severity
+    """The worst finding's severity: ``fail`` when a policy breaks a portal sign-in (exit 1)."""
+    policies: tuple[PolicyRowDocument, ...]
+    """Every policy with a value, in the page's order."""
+    findings: tuple[FindingDocument, ...]
+    """``policy.*`` findings (README's code table)."""
+
+
 __all__ = ["BlockedRequestDocument", "ErrorDocument", "FindingDocument", "ResultDocument", "RunDocument",
-           "TlsDocument", "VetDocument"]
+           "PolicyDocument", "PolicyRowDocument", "TlsDocument", "VetDocument"]

@@ -49,12 +49,13 @@ class SchemaFile:
 
 
 def schema_files() -> tuple[SchemaFile, ...]:
-    from preflight.model.document import RunDocument, VetDocument
+    from preflight.model.document import PolicyDocument, RunDocument, VetDocument
 
     return (
         SchemaFile("run.schema.json", RunDocument, "https://portal-preflight.invalid/schema/run@1.json",
                    "preflight check report (preflight/run@1)"),
         SchemaFile("vet.schema.json", VetDocument, "preflight/vet@1", "preflight vet report"),
+        SchemaFile("policy.schema.json", PolicyDocument, "preflight/policy@1", "preflight policy show report"),
     )
 
 

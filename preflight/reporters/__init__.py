@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from preflight.config.allowlist import Allowlist
+from preflight.model.policy import PolicyReport
 from preflight.model.report import RunReport
 from preflight.reporters import allowlist as allowlist_reporter
 from preflight.reporters import json, junit, vet
+from preflight.reporters import policy as policy_reporter
 from preflight.vet import VetResult
 
 
@@ -50,18 +52,23 @@ ALLOWLIST_REPORTERS: Mapping[OutputFormat, Callable[[Allowlist, RenderOptions], 
     OutputFormat.CONSOLE: lambda allowlist, _options: allowlist_reporter.render_text(allowlist),
     OutputFormat.JSON: lambda allowlist, _options: allowlist_reporter.render_json(allowlist),
 }
+POLICY_REPORTERS: Mapping[OutputFormat, Callable[[PolicyReport, RenderOptions], str]] = {
+    OutputFormat.CONSOLE: lambda report, options: policy_reporter.render_text(report, verbose=options.verbose),
+    OutputFormat.JSON: lambda report, _options: policy_reporter.render_json(report),
+}
 REPORTERS: Mapping[type, Mapping[OutputFormat, Callable[[Any, RenderOptions], str]]] = {
     RunReport: RUN_REPORTERS,
     tuple: VET_REPORTERS,
     Allowlist: ALLOWLIST_REPORTERS,
+    PolicyReport: POLICY_REPORTERS,
 }
 """Report kind -> its reporters (vet results travel as a tuple of ``VetResult``)."""
 
 
-def render(document: RunReport | Allowlist | Sequence[VetResult], output: OutputFormat,
+def render(document: RunReport | Allowlist | PolicyReport | Sequence[VetResult], output: OutputFormat,
            options: RenderOptions = RenderOptions()) -> str:
     """The one way the CLI turns a result into text."""
-    if isinstance(document, (RunReport, Allowlist)):
+    if isinstance(document, (RunReport, Allowlist, PolicyReport)):
         kind: type = type(document)
     else:
         kind, document = tuple, tuple(document)

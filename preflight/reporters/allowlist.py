@@ -11,7 +11,8 @@ from preflight.config.allowlist import Allowlist
 def allowlist_document(allowlist: Allowlist) -> dict[str, Any]:
     return {"source": allowlist.source, "portals": [
         {"payer": p.payer, "name": p.name, "role": p.role, "hosts": list(p.hosts),
-         "host_patterns": list(p.host_patterns), "identity_hosts": list(p.identity_hosts)}
+         "host_patterns": list(p.host_patterns), "identity_hosts": list(p.identity_hosts),
+         "login_urls": list(p.login_urls), "change_password_url": p.change_password_url}
         for p in allowlist.portals]}
 
 

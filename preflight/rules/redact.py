@@ -185,3 +185,12 @@ def _remove(text: str, secrets: Iterable[str]) -> str:
     for form in sorted(forms, key=len, reverse=True):
         text = text.replace(form, REDACTED)
     return text
+
+
+def redact_policy_value(name: str, value_text: str) -> str:
+    """A browser policy's value as a report may show it (``policy show``): the whole value of a
+    policy named like a secret (``CloudManagementEnrollmentToken``) is replaced, and URLs inside
+    any other (a proxy with ``user:password@``, a token in a query) are redacted."""
+    if is_token_like(name):
+        return describe_secret(value_text)
+    return redact_text(value_text)
