@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from preflight.checks.portal.loginform import LoginForm
 from preflight.checks.portal.vocabulary import (
+    NOT_HEALTH,
     ROLE_NAMES,
     Hit,
     Lexicon,
@@ -101,8 +102,12 @@ def decide(role_clues: list[Clue], health_clues: list[Clue], vocab: Vocabulary) 
         if clue.role in scores:
             scores[clue.role] += clue.points
     scores = {role: round(max(0.0, score), 2) for role, score in scores.items()}
-    health = round(max(0.0, sum(c.points for c in health_clues)), 2)
-    specific = any(c.tier >= vocab.tiers["medium"] for c in health_clues)
+    care = sum(c.points for c in health_clues if c.role != NOT_HEALTH)
+    elsewhere = [c for c in health_clues if c.role == NOT_HEALTH and c.points > 0]
+    # Another business's words (a fitness club's title, a pet insurer's "vet") outweigh its
+    # passing mentions of health care: "many health plans reimburse your dues".
+    health = round(max(0.0, care - sum(c.points for c in elsewhere)), 2)
+    specific = _specific_health_context([c for c in health_clues if c.role != NOT_HEALTH], vocab)
     ranked = sorted(scores.items(), key=lambda item: (-item[1], ROLE_NAMES.index(item[0])))
     (best, top), (second, runner_up) = ranked[0], ranked[1]
     candidate = 0.0
@@ -112,7 +117,9 @@ def decide(role_clues: list[Clue], health_clues: list[Clue], vocab: Vocabulary) 
     why_not: str | None = None
     # For "unknown", confidence says how sure the page is none of the roles.
     unknown_confidence = 0.5
-    if health == 0:
+    if health == 0 and elsewhere and care > 0:
+        why_not = f"the page reads as another kind of business ({_strongest(elsewhere, 1)[0]})"
+    elif health == 0:
         why_not = "no health-care words on the page"
     elif health < decision["min_health"] or not specific:
         why_not = (f"no health-care context on the page (health-care evidence {health:g}"
@@ -138,6 +145,17 @@ def decide(role_clues: list[Clue], health_clues: list[Clue], vocab: Vocabulary) 
         confidence = candidate
     return RoleVerdict(chosen, round(min(1.0, max(0.0, confidence)), 2), scores, health, tuple(evidence),
                        tuple(counter))
+
+def _specific_health_context(health_clues: list[Clue], vocab: Vocabulary) -> bool:
+    """Is there more than "health" in passing? A health-care word of the strong or medium tier
+    anywhere, or a site that calls itself a health company in both its host name and its title
+    ("Pinnacle Ridge Health - Producer Center" on pinnacleridgehealth.com: a broker page speaks
+    of quotes and commissions, not of care)."""
+    if any(c.tier >= vocab.tiers["medium"] for c in health_clues):
+        return True
+    named_host = any(c.zone == "url" and c.where.startswith("host ") for c in health_clues)
+    return named_host and any(c.zone == "title" and c.points > 0 for c in health_clues)
+
 
 def _strongest(clues: Iterable[Clue], limit: int = _EVIDENCE_SHOWN) -> list[str]:
     totals: dict[str, float] = defaultdict(float)
