@@ -125,14 +125,27 @@ def test_balanced_evidence_is_unknown():
     assert 0.0 <= verdict.confidence <= 1.0
 
 
-def test_no_login_means_no_role_but_the_page_leaning_is_kept():
+def test_a_page_without_a_login_gets_the_audience_it_addresses():
     landing = page(frame(title="For Health Care Professionals | Acme", headings=["Working with Acme"],
                          text=PROVIDER_TEXT, links=[link("Log in to the provider website", "https://p.acme.example/")]))
     verdict = classify(landing)
-    assert verdict.role == "unknown" and verdict.confidence == 1.0
-    assert verdict.evidence[0].startswith("no login form")
-    assert "reads as provider" in verdict.evidence[1]
-    assert verdict.scores["provider"] > verdict.scores["member"]
+    assert verdict.role == "provider" and verdict.confidence >= 0.5
+    assert verdict.evidence[0] == "no login form: the page itself addresses providers"
+
+
+def test_a_page_without_a_login_that_serves_everyone_or_leans_weakly_is_unknown():
+    # A payer home page linking to three audiences' logins is everyone's
+    home = page(frame(title="Acme Health", headings=["Health plans for everyone"], text=PROVIDER_TEXT + "\nFor employers.",
+                      links=[link("Member log in", "https://my.acme.example/", "main"),
+                             link("Provider portal", "https://p.acme.example/", "main"),
+                             link("Employer portal", "https://e.acme.example/", "main")]))
+    verdict = classify(home)
+    assert verdict.role == "unknown"
+    assert verdict.evidence[0] == "no login form, and the page links to the logins of several audiences"
+    # An article that mentions providers once leans too weakly to be anyone's site
+    article = page(frame(title="Health insurance - Wikiverse", headings=["Health insurance"],
+                         text="Health insurance covers medical costs. Members pay premiums; providers submit claims."))
+    assert classify(article).role == "unknown"
 
 
 def test_other_frames_weigh_less_than_the_login_frame():

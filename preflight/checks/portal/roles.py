@@ -20,9 +20,9 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from preflight.checks.portal.loginform import LoginForm
+from preflight.checks.portal.loginform import LoginForm, login_chooser
 from preflight.checks.portal.vocabulary import (
     NOT_HEALTH,
     ROLE_NAMES,
@@ -84,14 +84,25 @@ def classify_role(snapshot: PageSnapshot, login: LoginForm, vocab: Vocabulary) -
     health_clues = collect_clues(snapshot, login, vocab, vocab.health, vocab.health_urls,
                                  vocab.health_zones, roles=False)
     verdict = decide(role_clues, health_clues, vocab)
-    if login.found:
+    if login.found or verdict.role == UNKNOWN:
         return verdict
-    # The role is the role of a login: a landing, sign-up or reset page has none to classify.
-    leaning = ((f"the page itself reads as {verdict.role} (confidence {verdict.confidence:.2f})",)
-               if verdict.role != UNKNOWN else ())
-    return RoleVerdict(UNKNOWN, 1.0, verdict.scores, verdict.health_context,
-                       ("no login form on the page, so there is no login to classify", *leaning,
-                        *verdict.evidence[:3]), verdict.counter_evidence)
+    # Without a login form only a clear answer is given: an article full of payer words leans
+    # weakly, and a home page that links to several audiences' logins is everyone's.
+    if login_chooser(snapshot.main_frame, vocab):
+        return _unknown(verdict, "no login form, and the page links to the logins of several audiences")
+    if verdict.confidence < vocab.decision["min_confident"]:
+        return _unknown(verdict, f"no login form, and the page leans only weakly to {verdict.role} "
+                                 f"(confidence {verdict.confidence:.2f})")
+    # No login, but the page says whose site it is (a provider landing, sign-up or maintenance
+    # page): that audience is its role, and the help desk learns where its login is from the
+    # portal.login_elsewhere finding.
+    return replace(verdict, evidence=("no login form: the page itself addresses "
+                                      f"{verdict.role}s", *verdict.evidence))
+
+def _unknown(verdict: RoleVerdict, why: str) -> RoleVerdict:
+    return replace(verdict, role=UNKNOWN, confidence=0.5,
+                   evidence=(why, *(f"{verdict.role}? {e}" for e in verdict.evidence[:4])))
+
 
 def decide(role_clues: list[Clue], health_clues: list[Clue], vocab: Vocabulary) -> RoleVerdict:
     """Weigh the clues: no health-care context, too little evidence, or two roles too close to
