@@ -24,7 +24,7 @@ ROLES = ("provider", "member", "employer", "broker", "identity", "resource")
 
 LOGIN_ROLES = ("provider", "member", "employer", "broker")
 
-_PORTAL_KEYS = {"payer", "name", "role", "hosts", "host_patterns", "identity_hosts", "notes"}
+_PORTAL_KEYS = {"payer", "name", "role", "hosts", "host_patterns", "identity_hosts", "aliases", "notes"}
 
 _TOP_KEYS = {"portal", "version"}
 
@@ -44,6 +44,9 @@ class Portal:
     """``*.example.com`` patterns: discouraged, reported as such."""
     identity_hosts: tuple[str, ...] = ()
     """Sign-in services a login on this portal may pass through."""
+    aliases: tuple[str, ...] = ()
+    """Other names pages use for this payer or portal ("Cigna Healthcare", "CHCP"): with ``payer``
+    and ``name``, what a login off the allowlist must not present itself as (domain.impersonates)."""
 
 
 @dataclass(frozen=True)
@@ -156,6 +159,7 @@ def parse_allowlist(text: str, source: str = "<memory>") -> Allowlist:
         hosts = _host_list(table, "hosts", source, text, index, required=True)
         patterns = tuple(_pattern(p, source, text, index) for p in _str_list(table, "host_patterns", source, text, index))
         identity = _host_list(table, "identity_hosts", source, text, index)
+        aliases = _aliases(table, source, text, index)
         for host, host_role in [(h, role) for h in hosts] + [(h, "identity") for h in identity]:
             previous = owner.get(host)
             if previous is not None:
@@ -170,7 +174,7 @@ def parse_allowlist(text: str, source: str = "<memory>") -> Allowlist:
                         f"(already in {previous[0]})", "list each host once")
             owner[host] = (table["name"], host_role)
         portals.append(Portal(payer=table["payer"].strip(), name=table["name"].strip(), role=role,
-                              hosts=hosts, host_patterns=patterns, identity_hosts=identity))
+                              hosts=hosts, host_patterns=patterns, identity_hosts=identity, aliases=aliases))
     return Allowlist.build(tuple(portals), source)
 
 
@@ -180,6 +184,21 @@ def _str_list(table: Mapping[str, Any], key: str, source: str, text: str, index:
         raise ConfigError(f"{where(source, text, key, index)}: portal #{index}: {key!r} must be a list of strings",
                           f'e.g. {key} = ["portal.example.com"]')
     return value
+
+
+def _aliases(table: Mapping[str, Any], source: str, text: str, index: int) -> tuple[str, ...]:
+    """Names of at least two letters or digits, each once (case and spacing ignored)."""
+    aliases: list[str] = []
+    for value in _str_list(table, "aliases", source, text, index):
+        name = " ".join(value.split())
+        if sum(ch.isalnum() for ch in name) < 2:
+            raise ConfigError(f"{where(source, text, 'aliases', index)}: portal #{index}: alias {value!r} is too short",
+                              "an alias is a name pages show, such as \"Cigna Healthcare\"")
+        if name.casefold() in {a.casefold() for a in aliases}:
+            raise ConfigError(f"{where(source, text, value, occurrence=2)}: portal #{index}: duplicate alias {value!r}",
+                              "list each alias once")
+        aliases.append(name)
+    return tuple(aliases)
 
 
 def _host_list(table: Mapping[str, Any], key: str, source: str, text: str, index: int,

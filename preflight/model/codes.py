@@ -35,6 +35,8 @@ DOMAIN = (
          "a redirect hop, the final page, a script navigation, a login frame or the form target is on a host imitating an allowlisted one; names what it imitates and how (evidence: `lookalike_of`, `reasons`, `signals`)"),
     Code("domain.not_allowlisted", "fail",
          "a redirect hop, the final page or a script navigation is on an unrelated host"),
+    Code("domain.impersonates", "fail",
+         "a login page on a host off the allowlist presents an allowlisted payer's or portal's name (`payer`, `name`, `aliases`) in its title, a heading, a logo's alt text or the login form; names where (evidence: `presented`, `official_host`)"),
     Code("domain.invalid_host", "fail",
          "a host no browser should accept"),
     Code("domain.same_organization", "warn",
