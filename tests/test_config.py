@@ -54,6 +54,9 @@ def test_patterns_match_subdomains_only():
     (portal() + portal(role="member"), "listed as provider"),
     ('[[portal]]\npayer = "P"\nrole = "provider"\nhosts = ["a.example.com"]\n', "missing required key 'name'"),
     ('portal = 3', "array of tables"),
+    (portal() + 'aliases = "Acme"\n', "'aliases' must be a list of strings"),
+    (portal() + 'aliases = ["A"]\n', "alias 'A' is too short"),
+    (portal() + 'aliases = ["Acme Blue", "acme  blue"]\n', "duplicate alias 'acme  blue'"),
 ])
 def test_invalid_allowlists_name_the_problem(text, message):
     with pytest.raises(ConfigError) as info:
@@ -201,3 +204,15 @@ def test_a_valid_allowlist_is_parsed_without_searching_the_text(monkeypatch):
                    f'hosts = ["portal{i}.payer{i}.com", "www.portal{i}.payer{i}.com"]\n' for i in range(300))
     assert len(allowlist_module.parse_allowlist(text, "big.toml").portals) == 300
     assert calls == []
+
+
+def test_aliases_are_kept_trimmed_and_are_names_a_page_can_present():
+    from preflight.rules.lookalike.names import find_name, presented_names
+
+    allowlist = parse_allowlist(portal() + 'aliases = ["  Acme   Blue ", "AB"]\n', "allow.toml")
+    assert allowlist.portals[0].aliases == ("Acme Blue", "AB")
+    names = presented_names(allowlist)
+    hit = find_name("Sign in to Acme Blue", names)
+    assert hit is not None and hit.name.shown == "Acme Blue" and hit.rest == ("sign", "in", "to")
+    assert find_name("AB member login", names) is not None
+    assert find_name("Abacus login", names) is None  # whole words only

@@ -86,7 +86,36 @@ def test_generic_sites_are_unknown_even_with_members():
                                        text="Welcome, members! Pay bills and open health savings accounts. Member FDIC"))
     gym = classify(login_page("Member login", title="IronWorks Health Club", text="Book classes. Wellness coaching."))
     assert [v.role for v in (shop, credit_union, gym)] == ["unknown"] * 3
-    assert "health-care" in credit_union.evidence[0]
+    # Its only health word was used up by "health savings accounts"; FDIC says it is a bank
+    assert credit_union.evidence[0] == "the page reads as another kind of business (page text mentions 'fdic')"
+
+
+def test_another_business_outweighs_a_passing_mention_of_health_plans():
+    # Given a gym, a pet insurer and a payroll app that each name health care once in their text
+    gym = login_page("Member Login", title="Iron Peak Fitness | Member Login",
+                     text="Book classes. Many health plans reimburse part of your dues.")
+    pets = login_page("Log in", title="PawSure Pet Insurance | Log in",
+                      text="Submit claims from your vet visit and check your coverage and deductible.")
+    payroll = login_page("Sign in", title="Sign in | CrewPayroll",
+                         text="Run payroll, onboard employees and manage open enrollment for health insurance and 401(k).")
+    # Then none of them gets a role, and the evidence says why
+    verdicts = [classify(p) for p in (gym, pets, payroll)]
+    assert [v.role for v in verdicts] == ["unknown"] * 3
+    assert all(v.evidence[0].startswith("the page reads as another kind of business") for v in verdicts)
+
+
+def test_a_site_named_health_in_host_and_title_is_health_care_context():
+    # A broker page speaks of quotes and commissions, not of care: its name is the context
+    text = "Run quotes, track your book of business and download commission statements."
+    named = login_page("Producer Center", title="Pinnacle Ridge Health - Producer Center", text=text,
+                       url="https://brokers.pinnacleridgehealth.com/login/")
+    assert classify(named).role == "broker"
+    # The same words from an auto insurer's agents, or with "Health" only in the title, are not health care
+    auto = login_page("Agent Login", title="Steadfast Auto & Home Insurance | Agent Login", text=text,
+                      url="https://agents.steadfastauto.com/login/")
+    title_only = login_page("Producer Center", title="Pinnacle Ridge Health - Producer Center", text=text,
+                            url="https://brokers.pinnacleridge.com/login/")
+    assert classify(auto).role == classify(title_only).role == "unknown"
 
 
 def test_balanced_evidence_is_unknown():
@@ -96,14 +125,27 @@ def test_balanced_evidence_is_unknown():
     assert 0.0 <= verdict.confidence <= 1.0
 
 
-def test_no_login_means_no_role_but_the_page_leaning_is_kept():
+def test_a_page_without_a_login_gets_the_audience_it_addresses():
     landing = page(frame(title="For Health Care Professionals | Acme", headings=["Working with Acme"],
                          text=PROVIDER_TEXT, links=[link("Log in to the provider website", "https://p.acme.example/")]))
     verdict = classify(landing)
-    assert verdict.role == "unknown" and verdict.confidence == 1.0
-    assert verdict.evidence[0].startswith("no login form")
-    assert "reads as provider" in verdict.evidence[1]
-    assert verdict.scores["provider"] > verdict.scores["member"]
+    assert verdict.role == "provider" and verdict.confidence >= 0.5
+    assert verdict.evidence[0] == "no login form: the page itself addresses providers"
+
+
+def test_a_page_without_a_login_that_serves_everyone_or_leans_weakly_is_unknown():
+    # A payer home page linking to three audiences' logins is everyone's
+    home = page(frame(title="Acme Health", headings=["Health plans for everyone"], text=PROVIDER_TEXT + "\nFor employers.",
+                      links=[link("Member log in", "https://my.acme.example/", "main"),
+                             link("Provider portal", "https://p.acme.example/", "main"),
+                             link("Employer portal", "https://e.acme.example/", "main")]))
+    verdict = classify(home)
+    assert verdict.role == "unknown"
+    assert verdict.evidence[0] == "no login form, and the page links to the logins of several audiences"
+    # An article that mentions providers once leans too weakly to be anyone's site
+    article = page(frame(title="Health insurance - Wikiverse", headings=["Health insurance"],
+                         text="Health insurance covers medical costs. Members pay premiums; providers submit claims."))
+    assert classify(article).role == "unknown"
 
 
 def test_other_frames_weigh_less_than_the_login_frame():

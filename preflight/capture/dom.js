@@ -155,6 +155,9 @@
       href: a.href, text: clip(a.innerText || attr(a, 'aria-label') || attr(a, 'title'), 200), region: region(a),
     })),
     scripts: all('script[src]').slice(0, 300).map((s) => s.src),
+    // Logos name the site they belong to; their alt text is how a reader (and a spoof) says whose.
+    image_alts: all('img[alt],[role=img][aria-label],svg[aria-label]').filter(visible).slice(0, 30)
+      .map((el) => clip(attr(el, 'alt') || attr(el, 'aria-label'), 200)).filter(Boolean),
   };
   return out;
 }

@@ -64,4 +64,5 @@ def frame_facts(raw: Mapping[str, Any], name: str, parent_url: str | None, cross
         buttons=tuple(ButtonFacts(**b) for b in raw.get("buttons", ())),
         links=tuple(LinkFacts(**{**link, "href": redact_url(link.get("href", ""))}) for link in raw.get("links", ())),
         scripts=tuple(redact_url(s) for s in raw.get("scripts", ())),
+        image_alts=tuple(raw.get("image_alts", ())),
     )

@@ -24,6 +24,7 @@ from preflight.rules.lookalike.judge import (
     HostJudge,
     HostJudgement,
 )
+from preflight.rules.lookalike.names import find_name, presented_names
 
 NAME = "domain"
 _TRUSTED_SUBRESOURCE = (OFFICIAL, SAME_ORGANIZATION)
@@ -67,6 +68,8 @@ def check(snapshot: PageSnapshot, config: CheckConfig) -> CheckResult:
             verdict = judge.judge_normalized(frame_host)
             if verdict.verdict != OFFICIAL:
                 _untrusted(found, verdict, "A frame holding login fields", code="login_frame_off_list", url=frame.url)
+    if login_frames:
+        _impersonation(found, judge, snapshot, login_frames, config)
     _recovery_links(found, judge, snapshot, login_frames or list(snapshot.frames[:1]), config)
     _script_hosts(found, judge, snapshot, login_frames or list(snapshot.frames[:1]))
     _mixed_content(found, snapshot, page_https)
@@ -90,6 +93,58 @@ def _portal_words(entry: dict[str, str]) -> str:
     name = f"{entry['payer']} {entry['portal']}".strip()
     noun = "" if "portal" in entry["portal"].lower() else " portal"
     return f"{name}{noun} ({entry['role']})"
+
+
+_REST_ALLOWED = {"title": 2, "heading": 2, "logo": 3}
+
+"""Words besides the name a title, heading or logo may hold and still be the name itself
+("myCigna", "Cigna Healthcare"); with a sign-in or portal word any length will do."""
+
+
+def _impersonation(found: FindingList, judge: HostJudge, snapshot: PageSnapshot, login_frames: list[FrameFacts],
+                   config: CheckConfig) -> None:
+    """A login on a host off the allowlist that calls itself by an allowlisted name where a reader
+    looks to see whose page it is: the title, a heading, a logo's alt text, the login form. A
+    name in the body text ("we accept Cigna", a news story) presents nothing."""
+    host = host_of(snapshot.final_url)
+    if not host or judge.judge_normalized(host).verdict in _TRUSTED_SUBRESOURCE:
+        return
+    if any(judge.judge_normalized(host_of(f.url)).verdict == OFFICIAL for f in login_frames if host_of(f.url)):
+        return  # an official sign-in frame embedded in another site: that frame is the login
+    names = presented_names(config.allowlist)
+    vocab = config.vocabulary
+    frames = list(dict.fromkeys([snapshot.main_frame, *login_frames]))
+    places: list[tuple[str, str]] = []
+    for frame in frames:
+        places += [("title", frame.title)] + [("heading", h) for h in frame.headings[:8]]
+        places += [("logo", alt) for alt in frame.image_alts[:10]]
+    for frame in login_frames:
+        places += [("login form", text) for i in frame.inputs if i.visible for text in (i.label, i.placeholder)]
+        places += [("login form", b.text) for b in frame.buttons if b.visible]
+        # the heading nearest a form may be the page's own ("Compare Cigna vs Aetna"): weighed as one
+        places += [("heading", f.heading) for f in frame.forms]
+    presented: list[dict[str, str]] = []
+    for where, text in places:
+        hit = find_name(text, names) if text else None
+        if hit is None:
+            continue
+        limit = _REST_ALLOWED.get(where)
+        worded = vocab.intent("login", text) or vocab.intent("portal", text)
+        if limit is not None and len(hit.rest) > limit and not (where != "logo" and worded):
+            continue
+        entry = {"where": where, "text": " ".join(text.split())[:120], "name": hit.name.shown,
+                 "payer": hit.name.portal.payer, "portal": hit.name.portal.name}
+        if entry not in presented:
+            presented.append(entry)
+    if not presented:
+        return
+    first = presented[0]
+    portal = next(p for p in config.allowlist.portals if p.name == first["portal"] and p.payer == first["payer"])
+    official = portal.hosts[0]
+    found.add("impersonates", Severity.FAIL,
+              f"This login page calls itself '{first['name']}' ({first['where']}: '{first['text']}'), but {host} is "
+              f"not an official {portal.payer} host: do not sign in there; the official address is {official}.",
+              host=host, payer=portal.payer, portal=portal.name, official_host=official, presented=presented)
 
 
 def _scheme_findings(found: FindingList, url: str, host: str, where: str) -> None:

@@ -24,7 +24,7 @@ ROLES = ("provider", "member", "employer", "broker", "identity", "resource")
 
 LOGIN_ROLES = ("provider", "member", "employer", "broker")
 
-_PORTAL_KEYS = {"payer", "name", "role", "hosts", "host_patterns", "identity_hosts", "notes",
+_PORTAL_KEYS = {"payer", "name", "role", "hosts", "host_patterns", "identity_hosts", "aliases", "notes",
                 "login_urls", "change_password_url"}
 
 _TOP_KEYS = {"portal", "version"}
@@ -51,6 +51,9 @@ class Portal:
     change_password_url: str | None = None
     """Where users change this portal's password (same host rule); exported as
     ``PasswordProtectionChangePasswordURL``."""
+    aliases: tuple[str, ...] = ()
+    """Other names pages use for this payer or portal ("Cigna Healthcare", "CHCP"): with ``payer``
+    and ``name``, what a login off the allowlist must not present itself as (domain.impersonates)."""
 
 
 @dataclass(frozen=True)
@@ -163,6 +166,7 @@ def parse_allowlist(text: str, source: str = "<memory>") -> Allowlist:
         hosts = _host_list(table, "hosts", source, text, index, required=True)
         patterns = tuple(_pattern(p, source, text, index) for p in _str_list(table, "host_patterns", source, text, index))
         identity = _host_list(table, "identity_hosts", source, text, index)
+        aliases = _aliases(table, source, text, index)
         for host, host_role in [(h, role) for h in hosts] + [(h, "identity") for h in identity]:
             previous = owner.get(host)
             if previous is not None:
@@ -188,7 +192,7 @@ def parse_allowlist(text: str, source: str = "<memory>") -> Allowlist:
                                   'e.g. change_password_url = "https://portal.example.com/password/change"')
             change_password_url = _portal_url(value, "change_password_url", own_hosts, source, text, index)
         portals.append(Portal(payer=table["payer"].strip(), name=table["name"].strip(), role=role,
-                              hosts=hosts, host_patterns=patterns, identity_hosts=identity,
+                              hosts=hosts, host_patterns=patterns, identity_hosts=identity, aliases=aliases,
                               login_urls=login_urls, change_password_url=change_password_url))
     return Allowlist.build(tuple(portals), source)
 
@@ -199,6 +203,21 @@ def _str_list(table: Mapping[str, Any], key: str, source: str, text: str, index:
         raise ConfigError(f"{where(source, text, key, index)}: portal #{index}: {key!r} must be a list of strings",
                           f'e.g. {key} = ["portal.example.com"]')
     return value
+
+
+def _aliases(table: Mapping[str, Any], source: str, text: str, index: int) -> tuple[str, ...]:
+    """Names of at least two letters or digits, each once (case and spacing ignored)."""
+    aliases: list[str] = []
+    for value in _str_list(table, "aliases", source, text, index):
+        name = " ".join(value.split())
+        if sum(ch.isalnum() for ch in name) < 2:
+            raise ConfigError(f"{where(source, text, 'aliases', index)}: portal #{index}: alias {value!r} is too short",
+                              "an alias is a name pages show, such as \"Cigna Healthcare\"")
+        if name.casefold() in {a.casefold() for a in aliases}:
+            raise ConfigError(f"{where(source, text, value, occurrence=2)}: portal #{index}: duplicate alias {value!r}",
+                              "list each alias once")
+        aliases.append(name)
+    return tuple(aliases)
 
 
 def _host_list(table: Mapping[str, Any], key: str, source: str, text: str, index: int,

@@ -26,6 +26,7 @@ FieldKind = Literal[
     "captcha", "choice", "checkbox", "textarea", "text",
 ]
 PasswordRole = Literal["current", "new", "confirm"]
+HostVerdictName = Literal["official", "same-organization", "lookalike", "unrelated", "invalid"]
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,36 @@ class RecoveryLinkEntry:
     """Host of ``href``."""
     offsite: bool
     """Points to another organization (registrable domain) than the page it is on."""
+
+
+@dataclass(frozen=True)
+class LoginLinkEntry:
+    """On a page without a login: a link whose words say it leads to one ("Log in to Provider Access")."""
+
+    text: str
+    """The link's words."""
+    href: str
+    """Where it points (absolute URL)."""
+    host: str
+    """Host of ``href``."""
+    verdict: HostVerdictName
+    """What the allowlist makes of ``host``, as ``preflight vet`` would say it."""
+    portal: str | None = omit_none()
+    """``"<payer> <portal name>"`` when ``host`` is official."""
+    lookalike_of: str | None = omit_none()
+    """The allowlisted host or domain ``host`` imitates (``lookalike`` only)."""
+
+
+@dataclass(frozen=True)
+class MaintenanceEntry:
+    """A page that says the portal is down on purpose, and what it tells people to do."""
+
+    says: str
+    """The title or heading saying so."""
+    phones: tuple[str, ...]
+    """Phone numbers the page gives (text and ``tel:`` links), as written."""
+    windows: tuple[str, ...]
+    """Sentences of the page holding a clock time: the outage window as the page states it."""
 
 
 @dataclass(frozen=True)
@@ -98,6 +129,10 @@ class PortalSection:
     """Why the form was judged a login form, in plain words."""
     not_login_forms: tuple[str, ...]
     """Other forms seen and why they are not logins."""
+    login_elsewhere: tuple[LoginLinkEntry, ...] = omit_empty(())
+    """Without a login form: the links that lead to a login, content before menus (at most 3)."""
+    maintenance: MaintenanceEntry | None = omit_none()
+    """Without a login form: the page says the portal is down for maintenance."""
 
 
 # --------------------------------------------------------------------------- clock

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from preflight.model.serialize import from_jsonable, to_jsonable
+from preflight.model.serialize import from_jsonable, omit_empty, to_jsonable
 
 
 @dataclass(frozen=True)
@@ -132,6 +132,8 @@ class FrameFacts:
     lang: str = ""
     error: str | None = None
     """Set when the frame's DOM could not be read (detached, crashed)."""
+    image_alts: tuple[str, ...] = omit_empty(())
+    """Alt text (or ``aria-label``) of visible images: a logo says whose site this presents itself as."""
 
     @property
     def has_login_fields(self) -> bool:

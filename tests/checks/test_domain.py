@@ -124,3 +124,68 @@ def test_recovery_links_must_stay_on_official_hosts():
     off = [f for f in result.findings if f.code == "domain.recovery_off_list"]
     assert [f.evidence["host"] for f in off] == ["reset-help.example.net"]
     assert off[0].severity is Severity.FAIL
+
+
+# --------------------------------------------------------------------------- impersonation by content
+
+
+def _login(url, *, title="Sign in", heading="Sign in", text="", alts=(), user_label="User ID"):
+    from dataclasses import replace
+
+    from ..portal_pages import login_page
+
+    page = login_page(heading, title=title, text=text, url=url, user_label=user_label)
+    return replace(page, frames=(replace(page.frames[0], image_alts=tuple(alts)), *page.frames[1:]))
+
+
+def impersonation(result):
+    return next((f for f in result.findings if f.code == "domain.impersonates"), None)
+
+
+def test_a_login_off_the_list_presenting_a_payers_name_impersonates_it():
+    # Given logins on an unrelated host that call themselves Cigna's portals where readers look
+    pages = {
+        "title": _login("https://secure-portal-login.net/hcp", title="Log In | CignaforHCP"),
+        "heading": _login("https://secure-portal-login.net/hcp", heading="Log in to myCigna"),
+        "logo": _login("https://secure-portal-login.net/hcp", title="Provider login", alts=["Cigna Healthcare"]),
+        "login form": _login("https://secure-portal-login.net/hcp", user_label="Cigna for Employers user ID"),
+    }
+    for where, page in pages.items():
+        finding = impersonation(check(page, CONFIG))
+        # Then each fails, naming where the name stands and where to go instead
+        assert finding is not None and finding.severity is Severity.FAIL, where
+        assert finding.evidence["presented"][0]["where"] == where
+        assert finding.evidence["payer"] == "Cigna" and finding.evidence["host"] == "secure-portal-login.net"
+    finding = impersonation(check(pages["login form"], CONFIG))
+    assert finding.evidence["portal"] == "Cigna for Employers"
+    assert finding.evidence["official_host"] == "cignaforemployers.cigna.com"
+    assert "do not sign in there" in finding.message
+
+
+def test_an_alias_from_the_allowlist_is_a_name_too():
+    # "Evernorth" is an alias of the packaged "Evernorth Behavioral Health (providers)" portal
+    finding = impersonation(check(_login("https://login-evernorth.com/", title="Evernorth | Sign In"), CONFIG))
+    assert finding is not None and finding.evidence["presented"][0]["name"] == "Evernorth"
+    assert finding.evidence["official_host"] == "provider.evernorth.com"
+
+
+def test_mentioning_a_payer_is_not_presenting_it():
+    pages = [
+        # a clinic's patient portal that accepts Cigna
+        _login("https://portal.brightwaterclinic.com/", title="Patient Portal | Brightwater Clinic",
+               text="We accept Cigna, Aetna and Humana. Bring your Cigna ID card."),
+        # a news story about Cigna with a subscriber sign-in, and a photo caption
+        _login("https://www.healthbiznews.com/cigna", title="Cigna reports third-quarter earnings | HealthBiz News",
+               heading="Subscriber sign in", alts=["Cigna headquarters in Bloomfield, Connecticut"]),
+        # a comparison site's heading
+        _login("https://www.planpicker.com/", heading="Compare Cigna vs Aetna dental plans"),
+    ]
+    assert [impersonation(check(p, CONFIG)) for p in pages] == [None, None, None]
+
+
+def test_official_and_same_organization_hosts_and_pages_without_a_login_are_not_impersonating():
+    official = _login("https://cignaforhcp.cigna.com/", title="Log In | CignaforHCP")
+    same_org = _login("https://login.cigna.com/", title="Log In | CignaforHCP")
+    no_login = snapshot("https://www.oakfamilyclinic.com/", frames=(FrameFacts(
+        url="https://www.oakfamilyclinic.com/", title="Cigna", headings=("Cigna",)),))
+    assert [impersonation(check(p, CONFIG)) for p in (official, same_org, no_login)] == [None, None, None]

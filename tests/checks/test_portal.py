@@ -15,7 +15,7 @@ from preflight.model.serialize import to_jsonable
 from preflight.model.snapshot import PageSnapshot
 
 from ..factories import default_allowlist
-from ..portal_pages import box, button, form, frame, login_page, page, password
+from ..portal_pages import box, button, form, frame, link, login_page, page, password
 
 CONFIG = CheckConfig(allowlist=default_allowlist())
 CORPUS = Path(__file__).resolve().parents[2] / "fixtures" / "corpus"
@@ -128,6 +128,55 @@ def test_maintenance_page_says_so():
     down = page(frame(title="Scheduled maintenance", headings=["We'll be back soon"]))
     finding = next(f for f in portal.check(down, CONFIG).findings if f.code == "portal.no_login_form")
     assert finding.evidence["maintenance"] is True and "maintenance" in finding.message
+
+
+def provider_landing(login_href):
+    text = ("Resources for physicians and facilities: prior authorization lists, claims and billing guidelines, "
+            "credentialing. Log in to check eligibility and claim status for your patients.")
+    return page(frame(url="https://www.cigna.com/health-care-providers/", title="Health Care Providers | Cigna",
+                      headings=["Health Care Providers"], text=text,
+                      links=[link("Log in to CignaforHCP", login_href, region="main"),
+                             link("Forgot your password?", "https://cignaforhcp.cigna.com/forgot", region="main")]))
+
+
+def test_a_landing_page_gets_its_audience_and_says_where_its_login_is():
+    # Given a provider landing page of the payer whose button leads to the official provider portal
+    result = portal.check(provider_landing("https://cignaforhcp.cigna.com/app/login"), CONFIG)
+    # Then it reads as provider without a login form, and names the official login host
+    assert (result.data.role, result.data.login_form) == ("provider", "none")
+    finding = next(f for f in result.findings if f.code == "portal.login_elsewhere")
+    assert finding.severity is Severity.INFO
+    assert (finding.evidence["host"], finding.evidence["verdict"]) == ("cignaforhcp.cigna.com", "official")
+    assert "Cigna CignaforHCP" in finding.message and "'Log in to CignaforHCP'" in finding.message
+    entry = to_jsonable(result.data)["login_elsewhere"]
+    assert entry == [{"text": "Log in to CignaforHCP", "href": "https://cignaforhcp.cigna.com/app/login",
+                      "host": "cignaforhcp.cigna.com", "verdict": "official", "portal": "Cigna CignaforHCP"}]
+
+
+def test_a_login_link_to_a_lookalike_or_unrelated_host_is_reported():
+    lookalike = portal.check(provider_landing("https://cignaforhcp-login.com/app"), CONFIG)
+    finding = next(f for f in lookalike.findings if f.code == "portal.login_elsewhere")
+    assert finding.severity is Severity.FAIL and finding.evidence["verdict"] == "lookalike"
+    assert "LOOKALIKE" in finding.message
+    unrelated = portal.check(provider_landing("https://portal.example-widgets.net/app"), CONFIG)
+    finding = next(f for f in unrelated.findings if f.code == "portal.login_elsewhere")
+    assert finding.severity is Severity.WARN and "NOT on the allowlist" in finding.message
+
+
+def test_a_maintenance_page_quotes_its_phone_number_and_time_window():
+    text = ("The Provider Portal is undergoing scheduled maintenance\nThe portal will be unavailable from "
+            "Saturday 10:00 p.m. to Sunday 6:00 a.m. ET. To check eligibility in the meantime, call Provider "
+            "Services at 1-800-555-0142.")
+    down = page(frame(url="https://cignaforhcp.cigna.com/maintenance", title="Scheduled maintenance",
+                      headings=["The Provider Portal is undergoing scheduled maintenance"], text=text))
+    result = portal.check(down, CONFIG)
+    finding = next(f for f in result.findings if f.code == "portal.maintenance")
+    assert finding.evidence["phones"] == ["1-800-555-0142"]
+    assert finding.evidence["windows"] == ["The portal will be unavailable from Saturday 10:00 p.m. to Sunday 6:00 a.m. ET."]
+    assert result.data.maintenance is not None and result.data.maintenance.phones == ("1-800-555-0142",)
+    assert result.data.role == "provider"
+    # A page with a login form gets neither finding
+    assert not {"portal.maintenance", "portal.login_elsewhere"} & set(codes(portal.check(provider_login(), CONFIG)))
 
 
 def test_email_login_has_no_username_finding():

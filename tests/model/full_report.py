@@ -24,6 +24,7 @@ from preflight.model.snapshot import (
 from preflight.runner import run_checks
 from tests.checks.test_clock import HOST, NOW, straddling
 from tests.checks.test_cookies import EXAMPLE, STATE_FILE, sign_in_page
+from tests.checks.test_portal import provider_landing
 from tests.factories import default_allowlist, snapshot
 from tests.test_cookiejar import SENT_AT, kept, visit
 
@@ -75,10 +76,16 @@ def clock_snapshots() -> list[PageSnapshot]:
     ]
 
 
+def landing_snapshots() -> list[PageSnapshot]:
+    """Pages without a login whose login links point to an official host and to a lookalike."""
+    return [provider_landing("https://cignaforhcp.cigna.com/app/login"),
+            provider_landing("https://cignaforhcp-login.com/app")]
+
+
 def full_report() -> RunReport:
     cigna = CheckConfig(default_allowlist(), now=float(NOW))
     results = [TargetResult(s.requested_url, s, run_checks(s, cigna))
-               for s in [*corpus_snapshots(), *clock_snapshots()]]
+               for s in [*corpus_snapshots(), *clock_snapshots(), *landing_snapshots()]]
     results += [TargetResult(s.requested_url, s, run_checks(s, EXAMPLE)) for s in cookie_snapshots()]
     results.append(TargetResult("https://down.example/", None, (), TargetError("target.unreachable", "refused"),
                                 attempts=2, elapsed_s=1.5))

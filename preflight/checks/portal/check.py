@@ -5,6 +5,9 @@ Finding codes (the README code table is the contract):
 ``portal.login_form``           info  A login form was found; its kind and what it asks for.
 ``portal.no_login_form``        warn  No login form on the page (sign-up, reset, landing or
                                       maintenance page, or a form preflight cannot see).
+``portal.login_elsewhere``     info  A page without a login links to one (official or same organization);
+                          warn / fail   the link points to an unrelated host / to a lookalike.
+``portal.maintenance``          info  The page says the portal is down; its phone numbers and window.
 ``portal.username_not_email``   info  The form asks for a user ID (or member ID, NPI, Tax ID),
                                       not an email address. Info, not warn: many provider portals
                                       work this way on purpose; the message tells the user what to
@@ -30,13 +33,22 @@ from typing import Any, cast
 
 from preflight.checks.base import CheckConfig, FindingList
 from preflight.checks.portal.loginform import LoginForm, find_login_form
+from preflight.checks.portal.notices import LoginLink, MaintenanceFacts, login_links, maintenance
 from preflight.checks.portal.roles import UNKNOWN, RoleVerdict, classify_role
 from preflight.checks.portal.vocabulary import Vocabulary
 from preflight.config.allowlist import LOGIN_ROLES
 from preflight.model.report import CheckResult, Severity
-from preflight.model.sections import LoginFormKind, PortalSection, Role, UsernameKind
+from preflight.model.sections import (
+    LoginFormKind,
+    LoginLinkEntry,
+    MaintenanceEntry,
+    PortalSection,
+    Role,
+    UsernameKind,
+)
 from preflight.model.snapshot import PageSnapshot
 from preflight.rules.hosts import host_of, registrable_domain
+from preflight.rules.lookalike.judge import LOOKALIKE, OFFICIAL, SAME_ORGANIZATION
 
 NAME = "portal"
 
@@ -57,12 +69,21 @@ def check(snapshot: PageSnapshot, config: CheckConfig) -> CheckResult:
     verdict = classify_role(snapshot, login, vocab)
     found = FindingList(NAME)
     _login_findings(found, snapshot, login, config, vocab)
+    links: tuple[LoginLinkEntry, ...] = ()
+    down: MaintenanceFacts | None = None
+    if not login.found:
+        links = tuple(_judged(link, config) for link in login_links(snapshot, vocab))
+        down = maintenance(snapshot, vocab)
+        _elsewhere_findings(found, links, down)
     _role_findings(found, snapshot, verdict, config, vocab)
-    return CheckResult(NAME, tuple(found.items), portal_section(login, verdict))
+    return CheckResult(NAME, tuple(found.items), portal_section(login, verdict, links, down))
 
-def portal_section(login: LoginForm, verdict: RoleVerdict) -> PortalSection:
+def portal_section(login: LoginForm, verdict: RoleVerdict, links: tuple[LoginLinkEntry, ...] = (),
+                   down: MaintenanceFacts | None = None) -> PortalSection:
     """``results[].portal`` in JSON."""
     return PortalSection(
+        login_elsewhere=links,
+        maintenance=MaintenanceEntry(down.says, down.phones, down.windows) if down else None,
         role=cast(Role, verdict.role),
         confidence=verdict.confidence,
         login_form=cast(LoginFormKind, login.kind),
@@ -114,6 +135,52 @@ def _login_findings(found: FindingList, snapshot: PageSnapshot, login: LoginForm
                   username_kind=login.username_kind, label=login.username.label)
     if login.cross_origin and login.frame_index:
         _frame_finding(found, snapshot, login, config)
+
+def _judged(link: LoginLink, config: CheckConfig) -> LoginLinkEntry:
+    """The link, with what the domain check's host judge makes of its host."""
+    judgement = config.host_judge.judge(link.host)
+    portal = judgement.portal
+    return LoginLinkEntry(link.text, link.href, judgement.host, judgement.verdict,
+                          portal=f"{portal.payer} {portal.name}" if portal else None,
+                          lookalike_of=judgement.lookalike_of)
+
+_HOST_WORDS = {
+    OFFICIAL: "an official host on the allowlist",
+    SAME_ORGANIZATION: "a host of the same organization as an allowlisted portal, not itself listed",
+    LOOKALIKE: "a LOOKALIKE host",
+}
+
+def _elsewhere_findings(found: FindingList, links: tuple[LoginLinkEntry, ...], down: MaintenanceFacts | None) -> None:
+    if down is not None:
+        told = []
+        if down.windows:
+            told.append("it says: '" + down.windows[0].rstrip(".") + "'")
+        if down.phones:
+            told.append("phone " + ", ".join(down.phones))
+        found.add("maintenance", Severity.INFO,
+                  f"The page says the portal is down for maintenance ('{down.says}')"
+                  + (f"; {'; '.join(told)}." if told else "; it gives no time or phone number."),
+                  says=down.says, phones=list(down.phones), windows=list(down.windows))
+    if not links:
+        return
+    worst = max(links, key=lambda link: (link.verdict == LOOKALIKE, link.verdict not in (OFFICIAL, SAME_ORGANIZATION)))
+    if worst.verdict == LOOKALIKE:
+        severity = Severity.FAIL
+    elif worst.verdict in (OFFICIAL, SAME_ORGANIZATION):
+        severity = Severity.INFO
+    else:
+        severity = Severity.WARN
+    link = worst if severity is not Severity.INFO else links[0]
+    what = _HOST_WORDS.get(link.verdict, "a host that is NOT on the allowlist")
+    if link.portal:
+        what += f" ({link.portal})"
+    if link.lookalike_of:
+        what += f" imitating {link.lookalike_of}"
+    found.add("login_elsewhere", severity,
+              f"No login on this page; its login link '{link.text}' points to {link.host}, {what}.",
+              host=link.host, verdict=link.verdict, href=link.href,
+              links=[{"text": x.text, "href": x.href, "host": x.host, "verdict": x.verdict, "portal": x.portal,
+                      "lookalike_of": x.lookalike_of} for x in links])
 
 def _frame_finding(found: FindingList, snapshot: PageSnapshot, login: LoginForm, config: CheckConfig) -> None:
     frame_host = host_of(login.frame_url)

@@ -476,7 +476,7 @@ def _find_sso(snapshot: PageSnapshot, vocab: Vocabulary) -> LoginForm | None:
     # portal's front door; a link alone is not (landing pages link to every login).
     portal = any(_intent(vocab, "portal", text) for text in (main.title, *page_headings))
     buttons = any(not href for _, _, href, _ in triggers)
-    if not buttons and _login_chooser(main, vocab):
+    if not buttons and login_chooser(main, vocab):
         return None
     if not triggers or not (context or any(named for *_, named in triggers) or (portal and buttons)):
         return None
@@ -493,7 +493,7 @@ def _find_sso(snapshot: PageSnapshot, vocab: Vocabulary) -> LoginForm | None:
         reasons=tuple(reasons),
     )
 
-def _login_chooser(frame: FrameFacts, vocab: Vocabulary) -> bool:
+def login_chooser(frame: FrameFacts, vocab: Vocabulary) -> bool:
     """Links to three or more different logins or portals ("Members: sign in", "Providers:
     Provider Portal", "Employers: Employer portal"): a page that lets people pick their login
     (a home or landing page), not a hand-off to one sign-in. Named hand-offs ("Sign in with
@@ -523,4 +523,5 @@ def _hands_off(text: str, href: str, vocab: Vocabulary) -> bool:
         return True
     return bool(vocab.endpoints.hits(url_tokens(href)))
 
-__all__ = ["LoginForm", "RecoveryLink", "find_login_form", "recovery_links", "LOGIN_KINDS", "USERNAME_KINDS"]
+__all__ = ["LoginForm", "RecoveryLink", "find_login_form", "recovery_links", "login_chooser", "LOGIN_KINDS",
+           "USERNAME_KINDS"]

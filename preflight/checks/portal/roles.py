@@ -20,10 +20,11 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from preflight.checks.portal.loginform import LoginForm
+from preflight.checks.portal.loginform import LoginForm, login_chooser
 from preflight.checks.portal.vocabulary import (
+    NOT_HEALTH,
     ROLE_NAMES,
     Hit,
     Lexicon,
@@ -83,14 +84,25 @@ def classify_role(snapshot: PageSnapshot, login: LoginForm, vocab: Vocabulary) -
     health_clues = collect_clues(snapshot, login, vocab, vocab.health, vocab.health_urls,
                                  vocab.health_zones, roles=False)
     verdict = decide(role_clues, health_clues, vocab)
-    if login.found:
+    if login.found or verdict.role == UNKNOWN:
         return verdict
-    # The role is the role of a login: a landing, sign-up or reset page has none to classify.
-    leaning = ((f"the page itself reads as {verdict.role} (confidence {verdict.confidence:.2f})",)
-               if verdict.role != UNKNOWN else ())
-    return RoleVerdict(UNKNOWN, 1.0, verdict.scores, verdict.health_context,
-                       ("no login form on the page, so there is no login to classify", *leaning,
-                        *verdict.evidence[:3]), verdict.counter_evidence)
+    # Without a login form only a clear answer is given: an article full of payer words leans
+    # weakly, and a home page that links to several audiences' logins is everyone's.
+    if login_chooser(snapshot.main_frame, vocab):
+        return _unknown(verdict, "no login form, and the page links to the logins of several audiences")
+    if verdict.confidence < vocab.decision["min_confident"]:
+        return _unknown(verdict, f"no login form, and the page leans only weakly to {verdict.role} "
+                                 f"(confidence {verdict.confidence:.2f})")
+    # No login, but the page says whose site it is (a provider landing, sign-up or maintenance
+    # page): that audience is its role, and the help desk learns where its login is from the
+    # portal.login_elsewhere finding.
+    return replace(verdict, evidence=("no login form: the page itself addresses "
+                                      f"{verdict.role}s", *verdict.evidence))
+
+def _unknown(verdict: RoleVerdict, why: str) -> RoleVerdict:
+    return replace(verdict, role=UNKNOWN, confidence=0.5,
+                   evidence=(why, *(f"{verdict.role}? {e}" for e in verdict.evidence[:4])))
+
 
 def decide(role_clues: list[Clue], health_clues: list[Clue], vocab: Vocabulary) -> RoleVerdict:
     """Weigh the clues: no health-care context, too little evidence, or two roles too close to
@@ -101,8 +113,12 @@ def decide(role_clues: list[Clue], health_clues: list[Clue], vocab: Vocabulary) 
         if clue.role in scores:
             scores[clue.role] += clue.points
     scores = {role: round(max(0.0, score), 2) for role, score in scores.items()}
-    health = round(max(0.0, sum(c.points for c in health_clues)), 2)
-    specific = any(c.tier >= vocab.tiers["medium"] for c in health_clues)
+    care = sum(c.points for c in health_clues if c.role != NOT_HEALTH)
+    elsewhere = [c for c in health_clues if c.role == NOT_HEALTH and c.points > 0]
+    # Another business's words (a fitness club's title, a pet insurer's "vet") outweigh its
+    # passing mentions of health care: "many health plans reimburse your dues".
+    health = round(max(0.0, care - sum(c.points for c in elsewhere)), 2)
+    specific = _specific_health_context([c for c in health_clues if c.role != NOT_HEALTH], vocab)
     ranked = sorted(scores.items(), key=lambda item: (-item[1], ROLE_NAMES.index(item[0])))
     (best, top), (second, runner_up) = ranked[0], ranked[1]
     candidate = 0.0
@@ -112,7 +128,9 @@ def decide(role_clues: list[Clue], health_clues: list[Clue], vocab: Vocabulary) 
     why_not: str | None = None
     # For "unknown", confidence says how sure the page is none of the roles.
     unknown_confidence = 0.5
-    if health == 0:
+    if health == 0 and elsewhere and care > 0:
+        why_not = f"the page reads as another kind of business ({_strongest(elsewhere, 1)[0]})"
+    elif health == 0:
         why_not = "no health-care words on the page"
     elif health < decision["min_health"] or not specific:
         why_not = (f"no health-care context on the page (health-care evidence {health:g}"
@@ -138,6 +156,17 @@ def decide(role_clues: list[Clue], health_clues: list[Clue], vocab: Vocabulary) 
         confidence = candidate
     return RoleVerdict(chosen, round(min(1.0, max(0.0, confidence)), 2), scores, health, tuple(evidence),
                        tuple(counter))
+
+def _specific_health_context(health_clues: list[Clue], vocab: Vocabulary) -> bool:
+    """Is there more than "health" in passing? A health-care word of the strong or medium tier
+    anywhere, or a site that calls itself a health company in both its host name and its title
+    ("Pinnacle Ridge Health - Producer Center" on pinnacleridgehealth.com: a broker page speaks
+    of quotes and commissions, not of care)."""
+    if any(c.tier >= vocab.tiers["medium"] for c in health_clues):
+        return True
+    named_host = any(c.zone == "url" and c.where.startswith("host ") for c in health_clues)
+    return named_host and any(c.zone == "title" and c.points > 0 for c in health_clues)
+
 
 def _strongest(clues: Iterable[Clue], limit: int = _EVIDENCE_SHOWN) -> list[str]:
     totals: dict[str, float] = defaultdict(float)

@@ -32,6 +32,10 @@ ROLE_NAMES = ("provider", "member", "employer", "broker")
 
 NEUTRAL = "neutral"
 
+NOT_HEALTH = "not_health"
+
+"""Label of the words of other businesses (fitness club, bank, pet insurer): against health care."""
+
 TIER_NAMES = ("strong", "medium", "weak", "hint")
 
 FIELD_KINDS = (
@@ -243,6 +247,8 @@ class Vocabulary:
     roles: Lexicon
     """All role terms, and the ``neutral`` ones that use up words without counting."""
     health: Lexicon
+    """Health-care words (label ``health``), their neutral phrases, and other businesses' words
+    (label ``not_health``)."""
     role_urls: UrlWords
     health_urls: UrlWords
     cross_link_cues: Phrases
@@ -298,7 +304,7 @@ def _validate(data: Mapping[str, Any], source: str, partial: bool) -> None:
     def fail(key: str, problem: str) -> None:
         raise ConfigError(f"{source}: {key}: {problem}", hint)
 
-    known = {"version", "tiers", "zones", "health", "decision", "role", "cues", "intent", "fields"}
+    known = {"version", "tiers", "zones", "health", "not_health", "decision", "role", "cues", "intent", "fields"}
     for key in data:
         if key not in known:
             fail(key, f"unknown section (known: {', '.join(sorted(known))})")
@@ -334,10 +340,14 @@ def _validate(data: Mapping[str, Any], source: str, partial: bool) -> None:
     for key, value in health.items():
         if key == "zones":
             numbers("health.zones", _HEALTH_ZONE_KEYS, value)
-        elif key in (*TIER_NAMES, "url"):
+        elif key in (*TIER_NAMES, "url", "neutral"):
             words(f"health.{key}", value)
         else:
             fail(f"health.{key}", "unknown key")
+    for key, value in data.get("not_health", {}).items():
+        if key not in (*TIER_NAMES, "url"):
+            fail(f"not_health.{key}", f"unknown key (use {', '.join((*TIER_NAMES, 'url'))})")
+        words(f"not_health.{key}", value)
     for role, table in data.get("role", {}).items():
         if role not in (*ROLE_NAMES, NEUTRAL):
             fail(f"role.{role}", f"unknown role (use one of {', '.join((*ROLE_NAMES, NEUTRAL))})")
@@ -391,11 +401,20 @@ def _build(data: Mapping[str, Any], source: str) -> Vocabulary:
                     role_entries[key] = (role, weight)
         for token in table.get("url", []):
             role_urls.setdefault(token.lower(), role)
+    # Health-care words, the phrases that use them up without meaning health care ("health
+    # savings account"), and the words of other businesses, which count against (NOT_HEALTH).
     health_entries: dict[str, tuple[str, float]] = {}
-    for tier in TIER_NAMES:
-        for term in data["health"].get(tier, []):
-            key = normalize_term(term)
-            health_entries[key] = ("health", max(tiers[tier], health_entries.get(key, ("", 0.0))[1]))
+    for term in data["health"].get("neutral", []):
+        health_entries[normalize_term(term)] = (NEUTRAL, 0.0)
+    for label, table in (("health", data["health"]), (NOT_HEALTH, data.get("not_health", {}))):
+        for tier in TIER_NAMES:
+            for term in table.get(tier, []):
+                key = normalize_term(term)
+                if key not in health_entries or tiers[tier] > health_entries[key][1]:
+                    health_entries[key] = (label, tiers[tier])
+    health_urls = {token.lower(): "health" for token in data["health"].get("url", [])}
+    for token in data.get("not_health", {}).get("url", []):
+        health_urls.setdefault(token.lower(), NOT_HEALTH)
     intents = {name: Phrases(data["intent"].get(name, [])) for name in INTENTS}
     endpoints = data["intent"].get("endpoints", {})
     endpoint_words = endpoints.get("url", []) if isinstance(endpoints, Mapping) else endpoints
@@ -410,7 +429,7 @@ def _build(data: Mapping[str, Any], source: str) -> Vocabulary:
         roles=Lexicon(role_entries),
         health=Lexicon(health_entries),
         role_urls=UrlWords(role_urls),
-        health_urls=UrlWords({token.lower(): "health" for token in data["health"].get("url", [])}),
+        health_urls=UrlWords(health_urls),
         cross_link_cues=Phrases(data["cues"].get("cross_link", [])),
         redirect_cues=Phrases(data["cues"].get("redirect", [])),
         brands=tuple((_brand_pattern(prefix), role) for role in ROLE_NAMES

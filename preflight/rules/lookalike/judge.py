@@ -120,6 +120,10 @@ class HostJudge:
         self._containable = tuple(sorted((b for b in self.brands if len(b.skeleton) >= 5),
                                          key=lambda b: len(b.skeleton), reverse=True))
         self._short = tuple(b for b in self.brands if 2 <= len(b.skeleton) < 5)
+        # Short payer names taken from a registrable domain (bcbs.com, kp.org): typo distance
+        # cannot cover them without matching every short domain, so their usual disguises are
+        # looked for one by one (see _short_name_variant).
+        self._short_domains = tuple(b for b in self._short if b.from_domain)
         self._closest_cache: dict[tuple[str, bool], tuple[Brand, int] | None] = {}
         hosts = allowlist.hosts
         self._org_domains = frozenset(allowlist.registrable_domains)
@@ -285,14 +289,20 @@ class HostJudge:
             return found
         if flat != sk:
             brand = self._by_skeleton.get(flat)
-            if brand is not None and len(flat) >= 3:
+            if brand is not None and (len(flat) >= 3 or (is_domain_label and brand.from_domain)):
                 found.append(_Match(5, "hyphenation", brand.target, brand.official_host,
                                     f"'{shown}' is '{brand.name}' with hyphens added."))
+                return found
+        if is_domain_label and self._short_domains:
+            variant = self._short_name_variant(shown, flat)
+            if variant is not None:
+                found.append(variant)
                 return found
         words = sk.split("-") if "-" in sk else [sk]
         for word in words if len(words) > 1 else ():
             brand = self._by_skeleton.get(word)
-            if brand is not None and len(word) >= 3:
+            # a two-letter name counts as a hyphenated word only next to generic words ("kp-login")
+            if brand is not None and (len(word) >= 3 or all(_generic_words(w) for w in words if w != word)):
                 found.append(_Match(6, "brand-in-label", brand.target, brand.official_host,
                                     f"'{shown}' contains the name '{brand.name}', but {owner}, "
                                     "which is not on the allowlist."))
@@ -329,6 +339,37 @@ class HostJudge:
                                     f"'{shown}' is spelled almost like '{brand.name}' ({what}: "
                                     f"{difference})."))
         return found
+
+    def _short_name_variant(self, shown: str, flat: str) -> _Match | None:
+        """A short domain name (2-4 letters) with one character added at the end ("bcbs1",
+        "kpx") or doubled ("uhhc"), two neighbours swapped ("ucbs"), or only look-alike characters changed
+        ("hvvp" for "hwp", "lcp" for "kp"). Other typos of a short name (a letter left out or
+        replaced) are ordinary short domains too often to be called lookalikes."""
+        if not 2 <= len(flat) <= 6:
+            return None
+        for brand in self._short_domains:
+            key = brand.skeleton
+            if len(flat) == len(key) + 1 and flat.startswith(key) and flat[-1].isalnum():
+                return _Match(5, "appended-character", brand.target, brand.official_host,
+                              f"'{shown}' is '{brand.name}' with '{flat[-1]}' added at the end.")
+            doubled = next((i for i in range(len(key)) if flat == key[:i + 1] + key[i:]), None) \
+                if len(flat) == len(key) + 1 else None
+            if doubled is not None:
+                return _Match(5, "repeated-character", brand.target, brand.official_host,
+                              f"'{shown}' is '{brand.name}' with '{key[doubled]}' doubled.")
+            if len(flat) == len(key) and flat != key:
+                diff = [i for i, (x, y) in enumerate(zip(flat, key)) if x != y]
+                if len(diff) == 2 and diff[1] == diff[0] + 1 and flat[diff[0]] == key[diff[1]] \
+                        and flat[diff[1]] == key[diff[0]]:
+                    return _Match(5, "transposition", brand.target, brand.official_host,
+                                  f"'{shown}' is '{brand.name}' with two letters swapped "
+                                  f"({_describe_difference(shown, brand.name)}).")
+            if flat != key and abs(len(flat) - len(key)) <= 2 and _only_visual(flat, key) \
+                    and 0 < visual_distance(flat, key, 4) <= (2 if len(key) <= 3 else 3):
+                return _Match(2, "homoglyph", brand.target, brand.official_host,
+                              f"'{shown}' imitates '{brand.name}' with look-alike characters "
+                              f"({_describe_difference(shown, brand.name)}).")
+        return None
 
     def _short_brand_with_generic_words(self, flat: str) -> Brand | None:
         """``uhcportal``, ``mybcbslogin``: a short name glued to generic words only."""
