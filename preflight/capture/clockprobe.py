@@ -39,34 +39,31 @@ from preflight.rules.hosts import host_of
 if TYPE_CHECKING:  # pragma: no cover
     from preflight.config.allowlist import Allowlist
 
-
 MAX_REQUESTS = 12
-
 """Timed requests per host."""
-
-BUDGET_S = 2.4
-
-"""Longest a host's measurement may take, connection included (capture waits for it)."""
-
+BUDGET_S = 1.5
+"""Longest a host's measurement may take, connection included (capture waits for it). One second
+boundary of the server always falls inside it, which is what narrows the interval; measured from
+the start of the run, it ends while the browser still launches and loads the page."""
+SLOW_LINK_RTT_S = 0.1
+"""From this round trip on, a measurement may take ``SLOW_LINK_BUDGET_S``."""
+SLOW_LINK_BUDGET_S = 2.4
 MAX_HOSTS = 4
-
 """Hosts of a redirect chain measured at once."""
-
-GOOD_ENOUGH_S = 0.02
-
-"""Stop once the proven interval is this narrow (+-10 ms); more requests would only cost."""
+GOOD_ENOUGH_S = 0.05
+"""Stop once the proven interval is this narrow (+-25 ms, against thresholds of 30 s); more
+requests would only cost time."""
 
 MIN_SPACING_S = 0.003
-
 """Scheduling slack between two requests of a comb, on top of the round trip."""
 
 MAX_GET_BODY = 256 * 1024
-
 """A ``GET`` fallback body larger than this is not read: the connection is dropped instead."""
 
 USER_AGENT = "portal-preflight clock check (HEAD only)"
 
 _T = TypeVar("_T")
+
 
 class Timebase(Protocol):
     """Local wall time for the samples, and a way to wait for it (a fake one in tests)."""
@@ -77,6 +74,7 @@ class Timebase(Protocol):
         """Wait until ``now() >= instant``; ``False`` if the measurement was stopped meanwhile."""
         ...
 
+
 class Exchange(Protocol):
     """One request on a kept-alive connection: ``open`` (untimed), then timed ``send``."""
 
@@ -85,6 +83,7 @@ class Exchange(Protocol):
     def send(self, timeout_s: float) -> tuple[int, str | None]:
         """Send one request and read the answer's head: ``(status, Date header or None)``."""
         ...
+
 
 class SteadyClock:
     """``time.time()`` read once, then advanced by ``time.monotonic()``.
@@ -111,6 +110,7 @@ class SteadyClock:
             return not self.stop.wait(delay)
         return not self.stop.is_set()
 
+
 @dataclass(frozen=True)
 class Round:
     """One comb of requests aimed at one second boundary of the server."""
@@ -119,6 +119,7 @@ class Round:
     """The server second (Unix) whose start the comb brackets."""
     instants: tuple[float, ...]
     """Local times at which the server should read its clock (send half a round trip earlier)."""
+
 
 def plan_round(bounds: clock.SkewBounds, now: float, rtt: float, requests_left: int, deadline: float,
                see_tick: bool = False) -> Round | None:
@@ -159,6 +160,12 @@ def plan_round(bounds: clock.SkewBounds, now: float, rtt: float, requests_left: 
     # Out of time for a comb: one last request, as late as possible (the likeliest to see a tick).
     return Round(boundary, instants or (last_useful,))
 
+
+def budget_for(budget_s: float, rtt: float) -> float:
+    """The time a measurement may take once its first round trip is known."""
+    return max(budget_s, SLOW_LINK_BUDGET_S) if rtt >= SLOW_LINK_RTT_S else budget_s
+
+
 def measure(exchange: Exchange, host: str, steady: Timebase, *, max_requests: int = MAX_REQUESTS,
             budget_s: float = BUDGET_S) -> tuple[ClockSample, ...]:
     """Time up to ``max_requests`` requests through ``exchange`` within ``budget_s``.
@@ -167,7 +174,8 @@ def measure(exchange: Exchange, host: str, steady: Timebase, *, max_requests: in
     reads that as "could not connect". Everything the samples prove is left to
     ``clock.estimate``; the schedule only decides when to ask.
     """
-    deadline = steady.now() + budget_s
+    started = steady.now()
+    deadline = started + budget_s
     samples: list[ClockSample] = []
 
     def ask() -> ClockSample:
@@ -185,6 +193,8 @@ def measure(exchange: Exchange, host: str, steady: Timebase, *, max_requests: in
     first = ask()
     if first.status == 0:
         return tuple(samples)
+    # A slow link needs longer to see the server's clock tick: the budget grows with the round trip.
+    deadline = started + budget_for(budget_s, first.received - first.sent)
     if clock.sample_bounds(first) is None:
         ask()  # a second look, so a missing or garbled Date is not a one-off
         return tuple(samples)
@@ -209,6 +219,7 @@ def measure(exchange: Exchange, host: str, steady: Timebase, *, max_requests: in
             if date >= plan.boundary:
                 break  # the boundary is behind us: the rest of this comb would learn nothing
     return tuple(samples)
+
 
 @dataclass(frozen=True)
 class ProbeTarget:
@@ -238,6 +249,7 @@ class ProbeTarget:
         connect_host, connect_port = map_hosts(mappings, host, port)
         return cls(scheme, host, port, path, connect_host, connect_port)
 
+
 def _dial(connect_to: tuple[str, int]) -> Callable[..., socket.socket]:
     """A ``create_connection`` for ``http.client`` that ignores the address it is given.
 
@@ -249,6 +261,7 @@ def _dial(connect_to: tuple[str, int]) -> Callable[..., socket.socket]:
         return socket.create_connection(connect_to, timeout, source_address)
 
     return create_connection
+
 
 class HttpExchange:
     """``HEAD`` on one kept-alive connection; ``GET`` (no body sent, small bodies read) if refused.
@@ -323,6 +336,7 @@ class HttpExchange:
             self._conn.close()
             self._conn = None
 
+
 class PinnedContext(ssl.SSLContext):
     """A TLS context that trusts exactly what Chromium trusts under ``--trust-cert``: a chain in
     which some certificate (leaf or CA) has a pinned SPKI (``--ignore-certificate-errors-spki-list``).
@@ -376,6 +390,7 @@ def _issued_by_pinned(chain: Sequence[bytes], pinned_certs: Sequence[bytes]) -> 
             return True
     return False
 
+
 def measure_url(url: str, mappings: Sequence[HostMapping] = (), trust_certs: Sequence[str | Path] = (), *,
                 steady: Timebase | None = None, context: Callable[[], ssl.SSLContext] | None = None,
                 max_requests: int = MAX_REQUESTS, budget_s: float = BUDGET_S) -> tuple[ClockSample, ...]:
@@ -389,6 +404,7 @@ def measure_url(url: str, mappings: Sequence[HostMapping] = (), trust_certs: Seq
                        budget_s=budget_s)
     finally:
         exchange.close()
+
 
 def pick_urls(urls: Sequence[str], is_official: Callable[[str], bool] | None = None,
               max_hosts: int = MAX_HOSTS) -> list[str]:
@@ -406,6 +422,7 @@ def pick_urls(urls: Sequence[str], is_official: Callable[[str], bool] | None = N
         return []
     picked = [u for h, u in per_host.items() if is_official is None or is_official(h)]
     return (picked or [urls[0]])[:max_hosts]
+
 
 class Probe:
     """The ``CaptureOptions.clock_probe``: ``await probe(final_url, *redirect_chain_urls)``.
@@ -467,6 +484,7 @@ class Probe:
                 self._context = ssl_context(self.trust_certs)
             return self._context
 
+
 async def _in_thread(job: Callable[[], _T]) -> _T:
     """``job()`` in a thread of its own: the loop's shared executor may be small, and a
     measurement queued behind others would start late and hold the visit up."""
@@ -493,6 +511,7 @@ async def _in_thread(job: Callable[[], _T]) -> _T:
 
     threading.Thread(target=run, name="preflight-clock-probe", daemon=True).start()
     return await done
+
 
 def make_probe(mappings: Sequence[HostMapping] = (), trust_certs: Sequence[str] = (),
                allowlist: Allowlist | None = None) -> Probe:

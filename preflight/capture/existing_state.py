@@ -44,15 +44,12 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from preflight.capture.browser import LaunchOptions
 
-
 MAX_STATE_BYTES = 50 * 1024 * 1024
 
 WINDOWS_EPOCH_OFFSET_S = 11644473600
-
 """Chromium stores times as microseconds since 1601-01-01."""
 
 COOKIE_DB_NAMES = ("Network/Cookies", "Cookies")
-
 """Where a profile keeps its cookies: ``Network/`` since Chrome 96, the profile root before."""
 
 _COPIED = ("Preferences", "Secure Preferences", "Network/Cookies", "Network/Cookies-journal", "Cookies",
@@ -68,8 +65,10 @@ _QUIET_PREFERENCES: dict[str, Any] = {
     "autofill": {"profile_enabled": False, "credit_card_enabled": False},
 }
 
+
 class ProfileError(UsageError):
     """A storage-state file or profile folder that cannot be used (exit 2)."""
+
 
 def read_storage_state(path: str | Path) -> dict[str, Any]:
     """The parsed storage-state file, validated; ``ProfileError`` with one line otherwise."""
@@ -94,6 +93,7 @@ def read_storage_state(path: str | Path) -> dict[str, Any]:
                            "save one with Playwright's context.storage_state(path=...)")
     return {"cookies": cookies, "origins": data.get("origins", []) if isinstance(data.get("origins"), list) else []}
 
+
 def loadable_state(state: Mapping[str, Any], now: float | None = None) -> dict[str, Any]:
     """The cookies of a storage state a browser will accept, completed with Playwright's defaults.
 
@@ -111,9 +111,11 @@ def loadable_state(state: Mapping[str, Any], now: float | None = None) -> dict[s
         cookies.append({**full, "expires": expires})
     return {"cookies": cookies, "origins": list(state.get("origins", ()))}
 
+
 def _state_cookie_ok(cookie: Any) -> bool:
     return (isinstance(cookie, dict) and all(isinstance(cookie.get(k), str) for k in ("name", "value", "domain"))
             and isinstance(cookie.get("path", "/"), str))
+
 
 def storage_state_cookies(state: Mapping[str, Any], location: str = "", source: str = "storage-state",
                           read_at: float | None = None) -> ExistingCookies:
@@ -121,6 +123,7 @@ def storage_state_cookies(state: Mapping[str, Any], location: str = "", source: 
     return ExistingCookies(source=source, location=location,
                            cookies=tuple(jar.facts_from_playwright(c) for c in state.get("cookies", ())),
                            read_at=time.time() if read_at is None else read_at)
+
 
 @dataclass(frozen=True)
 class ProfileLocation:
@@ -137,6 +140,7 @@ class ProfileLocation:
     @property
     def profile_dir(self) -> Path:
         return self.user_data_dir / self.profile
+
 
 def locate_profile(path: str | Path) -> ProfileLocation:
     """Accept a user-data folder (with ``Local State``) or one profile folder inside it."""
@@ -158,8 +162,10 @@ def locate_profile(path: str | Path) -> ProfileLocation:
         return ProfileLocation(folder.parent, folder.name, browser, str(path))
     raise ProfileError(f"{where}: not a browser profile folder (no 'Local State', 'Preferences' or 'Cookies')", hint)
 
+
 def _has_cookie_db(folder: Path) -> bool:
     return any((folder / name).is_file() for name in COOKIE_DB_NAMES)
+
 
 def _last_used(local_state: Path) -> str:
     try:
@@ -171,6 +177,7 @@ def _last_used(local_state: Path) -> str:
         return last
     return "Default"
 
+
 def _browser_of(folder: Path) -> str:
     text = str(folder.resolve()).lower()
     if "edge" in text and "microsoft" in text:
@@ -180,6 +187,7 @@ def _browser_of(folder: Path) -> str:
     if "chromium" in text:
         return "chromium"
     return ""
+
 
 def copy_profile(location: ProfileLocation, target: Path) -> Path:
     """Copy only what cookies need into ``target`` (a new user-data folder); returns it.
@@ -199,6 +207,7 @@ def copy_profile(location: ProfileLocation, target: Path) -> Path:
     quiet_preferences(target / location.profile / "Preferences")
     return target
 
+
 def quiet_preferences(preferences: Path, extra: Mapping[str, Any] | None = None) -> None:
     """Merge preflight's settings (no saved passwords, no autofill, plus ``extra``) into a profile's Preferences."""
     try:
@@ -212,12 +221,14 @@ def quiet_preferences(preferences: Path, extra: Mapping[str, Any] | None = None)
     preferences.parent.mkdir(parents=True, exist_ok=True)
     preferences.write_text(json.dumps(data), encoding="utf-8")
 
+
 def _merge(into: dict[str, Any], overlay: Mapping[str, Any]) -> None:
     for key, value in overlay.items():
         if isinstance(value, Mapping) and isinstance(into.get(key), dict):
             _merge(into[key], value)
         else:
             into[key] = dict(value) if isinstance(value, Mapping) else value
+
 
 def stored_cookie_rows(profile_dir: Path) -> list[CookieFacts]:
     """Every row of a (copied) profile's cookie table, expired ones included, values never decrypted.
@@ -245,12 +256,14 @@ def stored_cookie_rows(profile_dir: Path) -> list[CookieFacts]:
         connection.close()
     return [_row_facts(row, version) for row in rows]
 
+
 def _db_version(connection: sqlite3.Connection) -> int:
     try:
         row = connection.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
         return int(row[0]) if row else 0
     except (sqlite3.Error, ValueError, TypeError):
         return 0
+
 
 def _row_facts(row: tuple[Any, ...], version: int) -> CookieFacts:
     name, host, path, expires_utc, secure, http_only, same_site, value, encrypted, has_expires, persistent = row
@@ -267,6 +280,7 @@ def _row_facts(row: tuple[Any, ...], version: int) -> CookieFacts:
     return CookieFacts(name=name, domain=str(host or ""), path=str(path or "/"), expires=expires,
                        size=len(name) + length, value_sha256=digest, secure=bool(secure), http_only=bool(http_only),
                        same_site=_SAME_SITE_COLUMN.get(int(same_site) if same_site is not None else -1, "Lax"))
+
 
 async def read_profile(playwright: Playwright, launch: LaunchOptions, location: ProfileLocation,
                        timeout_s: float = 30.0) -> tuple[ExistingCookies, dict[str, Any]]:
@@ -302,6 +316,7 @@ async def read_profile(playwright: Playwright, launch: LaunchOptions, location: 
                                cookies=tuple(facts), undecryptable=undecryptable, read_at=read_at)
     return existing, state
 
+
 async def _launch_persistent(playwright: Playwright, launch: LaunchOptions, user_data_dir: Path,
                              timeout_s: float, extra_args: tuple[str, ...] = (), what: str = "the profile copy",
                              **context_options: Any) -> BrowserContext:
@@ -320,11 +335,13 @@ async def _launch_persistent(playwright: Playwright, launch: LaunchOptions, user
         raise ProfileError(f"could not open {what} in {launch.choice.describe()}: {first}",
                            "a profile from a newer browser version may need that browser (--browser-channel)") from None
 
+
 async def _close_quietly(context: BrowserContext, timeout_s: float = 5.0) -> None:
     try:
         await asyncio.wait_for(context.close(), timeout=timeout_s)
     except Exception:  # noqa: BLE001 - the browser may already be gone, or hung (killed with the run)
         pass
+
 
 class ThrowawayProfiles:
     """Stands in for a ``Browser`` in ``capture``: each ``new_context`` is a fresh *regular* profile.
@@ -355,6 +372,7 @@ class ThrowawayProfiles:
         options.pop("storage_state", None)  # a fresh profile: no saved state
         return await _launch_persistent(self.playwright, self.launch, user_data_dir, self.timeout_s,
                                         what="a throwaway regular profile", **options)
+
 
 @contextlib.asynccontextmanager
 async def throwaway_profiles(playwright: Playwright, launch: LaunchOptions, timeout_s: float = 30.0,
