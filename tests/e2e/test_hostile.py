@@ -262,7 +262,12 @@ def test_the_servers_ran_and_every_page_was_loaded(hostile_run):
     assert hostile_run["server_problems"] == []
     loaded = {r.get("path", "").split("?")[0] for r in hostile_run["records"] if r["server"] == "portal"}
     pages = [t["page"] for t in MANIFEST] if hostile_run["mode"] == "fresh" else [s + ".html" for s in PROFILE_PAGES]
-    assert {"/" + p for p in pages} <= loaded
+    # A page meant to wear the tool down may time out before its request is served on a loaded
+    # machine; it is exercised when its result is an error (test_a_page_that_wears_the_tool_down...).
+    worn = {"/" + t["page"] for t in ROBUST
+            if any(r["target"].endswith("/" + t["page"]) and r["verdict"] == "error"
+                   for r in hostile_run["report"]["results"])}
+    assert {"/" + p for p in pages} - worn <= loaded
 
 
 def test_no_method_but_get_or_head(hostile_run):
