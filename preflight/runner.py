@@ -118,9 +118,8 @@ async def run_async(targets: Sequence[str], settings: RunSettings, observer: Run
     # The checks' tables (vocabulary, lookalike brands, suffix list) are built in a thread while
     # the driver and browser start, not after the first visit.
     config_ready = asyncio.ensure_future(asyncio.to_thread(_warm_config, settings))
-    listed = tuple(host for portal in settings.allowlist.portals for host in (*portal.hosts, *portal.identity_hosts))
     spec = BrowserSpec(settings.browser_path, settings.browser_channel, settings.mappings, settings.trust_certs,
-                       launch_timeout_s=settings.timeout_s, reachable_hosts=listed,
+                       launch_timeout_s=settings.timeout_s, reachable_hosts=settings.allowlist.hosts,
                        profile_preferences=settings.profile_preferences)
     probe = make_probe(settings.mappings, settings.trust_certs, settings.allowlist) if settings.clock else None
     if probe is not None:

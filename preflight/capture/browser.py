@@ -7,6 +7,7 @@ and the orchestration in ``runner``, ``profile`` and ``doctor``), always lazily,
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
@@ -82,6 +83,7 @@ _PLAYWRIGHT_DISABLED_FEATURES = (
 )
 
 
+@functools.cache
 def playwright_disabled_features() -> tuple[str, ...]:
     """The ``--disable-features`` list the installed Playwright driver passes, read from its bundle.
 

@@ -41,4 +41,4 @@ def demo(browser_path: str | None, as_json: bool) -> ExitStatus:
     write_output("-", render(report, OutputFormat.JSON if as_json else OutputFormat.CONSOLE,
                              RenderOptions(color=sys.stdout.isatty())))
     err.print(f"[dim]the mock portal received {len(posted)} submission(s)[/]")
-    return ExitStatus(report.exit_code())
+    return report.exit_code()
