@@ -1,0 +1,107 @@
+"""``preflight doctor``'s outputs: the console checklist, the JSON document, and the ticket.
+
+The ticket is what a person pastes into a support ticket: short, and redacted like every other
+artifact (URLs' secrets, and also this machine's user name and home folder, which paths and
+host names carry). Cookies and tokens never reach a ``MachineCheck`` in the first place.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any, cast
+
+from preflight.model.doctor import CheckStatus, DoctorReport, MachineCheck, Owner
+from preflight.model.serialize import to_jsonable
+from preflight.rules.redact import redact_text
+
+MARK = {CheckStatus.PASS: "✓", CheckStatus.WARN: "⚠", CheckStatus.FAIL: "✗", CheckStatus.NOT_RUN: "○"}
+WORD = {CheckStatus.PASS: "pass", CheckStatus.WARN: "warn", CheckStatus.FAIL: "FAIL", CheckStatus.NOT_RUN: "not run"}
+OWNER = {Owner.USER: "you", Owner.PRACTICE_IT: "practice IT", Owner.PAYER: "the payer"}
+AREAS = {"browser": "Browser", "time": "Time", "dns": "Name resolution", "network": "Network path",
+         "portal": "The portal"}
+TITLES = {
+    "browser.installed": "browsers installed", "browser.up_to_date": "browser up to date",
+    "browser.headless": "browser starts (headless)", "browser.javascript": "JavaScript works",
+    "browser.cookies": "cookies work", "browser.third_party_cookies": "third-party cookie setting",
+    "browser.policies": "browser policies", "browser.profile_cookies": "profile cookies (--profile)",
+    "time.sync": "clock synchronised by the OS", "time.zone": "time zone", "time.skew": "clock vs the portal",
+    "time.one_time_codes": "one-time-code risk", "dns.hosts_file": "hosts file", "dns.portal_hosts": "portal hosts resolve",
+    "network.proxy": "proxy", "network.tls_inspection": "TLS inspection", "portal.check": "guarded portal check",
+}
+
+
+def render_json(report: DoctorReport) -> str:
+    document = cast(dict[str, Any], to_jsonable(report.document()))
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def render_console(report: DoctorReport) -> str:
+    lines = ["preflight doctor: is this workstation ready to sign in?", f"  {report.machine}; portal {report.portal_url}"]
+    area = ""
+    for check in report.checks:
+        prefix = check.id.split(".", 1)[0]
+        if prefix != area:
+            area = prefix
+            lines += ["", AREAS.get(prefix, prefix)]
+        title = TITLES.get(check.id, check.id)
+        text = check.evidence
+        if check.status is CheckStatus.NOT_RUN and check.reason and not text.startswith("not run"):
+            text = f"not run: {check.reason} — {text}"
+        lines.append(f"  {MARK[check.status]} {WORD[check.status]:<7} {title:<28} {text}")
+        if check.fix and check.status is not CheckStatus.PASS:
+            lines.append(f"      fix ({OWNER[check.owner]}): {check.fix}")
+    counts = {s: sum(1 for c in report.checks if c.status is s) for s in CheckStatus}
+    lines += ["", f"verdict: {report.verdict.value} — {counts[CheckStatus.PASS]} passed, {counts[CheckStatus.WARN]} "
+              f"warnings, {counts[CheckStatus.FAIL]} failed, {counts[CheckStatus.NOT_RUN]} not run "
+              f"({report.elapsed_s:.1f} s)"]
+    if report.crashed:
+        lines.append(f"internal error in: {', '.join(report.crashed)} (a bug in preflight: rerun with --traceback "
+                     "and report it)")
+    lines += ["", "Next steps" + (f" for {report.role}" if report.role else "") + ":"]
+    lines += [f"  {n}. {step}" for n, step in enumerate(report.next_steps, start=1)]
+    return "\n".join(lines) + "\n"
+
+
+def _personal(environ: Mapping[str, str]) -> list[str]:
+    """This machine's user name, home folder and host name: nothing a ticket should carry."""
+    values = [environ.get(k, "") for k in ("USER", "USERNAME", "LOGNAME", "HOME", "USERPROFILE", "HOSTNAME",
+                                          "COMPUTERNAME")]
+    return sorted({v for v in values if len(v) >= 3 and v not in ("/", "root")}, key=len, reverse=True)
+
+
+def redact_for_ticket(text: str, personal: Iterable[str] = ()) -> str:
+    for value in personal:
+        text = re.sub(re.escape(value), "<redacted>", text, flags=re.I)
+    return redact_text(text)
+
+
+def render_ticket(report: DoctorReport, environ: Mapping[str, str] | None = None) -> str:
+    personal = _personal(environ or {})
+
+    def short(check: MachineCheck | None, width: int = 150) -> str:
+        if check is None:
+            return "not checked"
+        text = check.evidence if check.status is not CheckStatus.NOT_RUN else f"not run ({check.reason})"
+        text = " ".join(text.split())
+        return f"{WORD[check.status]}: {text[:width]}{'…' if len(text) > width else ''}"
+
+    lines = [
+        "preflight doctor: workstation summary (redacted)",
+        f"machine:   {report.machine}",
+        f"browser:   {short(report.check('browser.headless'))}",
+        f"clock:     {short(report.check('time.sync'), 90)}; {short(report.check('time.skew'), 90)}",
+        f"network:   {short(report.check('network.proxy'), 90)}; {short(report.check('network.tls_inspection'), 120)}",
+        f"portal:    {short(report.check('portal.check'))}",
+        f"verdict:   {report.verdict.value}" + (f" (role {report.role})" if report.role else ""),
+    ]
+    failing = [c for c in report.checks if c.status in (CheckStatus.FAIL, CheckStatus.WARN)]
+    if failing:
+        lines.append("needs action:")
+        lines += [f"  - {c.id} ({WORD[c.status]}, owner {c.owner.value}): {' '.join(c.fix.split())[:200]}"
+                  for c in sorted(failing, key=lambda c: c.status is not CheckStatus.FAIL)]
+    skipped = [c.id for c in report.checks if c.status is CheckStatus.NOT_RUN]
+    if skipped:
+        lines.append(f"not run:   {', '.join(skipped)}")
+    return "\n".join(redact_for_ticket(line, personal) for line in lines) + "\n"
