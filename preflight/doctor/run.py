@@ -227,7 +227,7 @@ async def run_doctor_async(options: DoctorOptions, system: System, probes: Probe
         else:
             found_proxies = (*found_proxies, *proxy.policy_proxies(facts.policies or ()))
             checks.append(proxy.proxy_check(found_proxies, portal_host))
-        checks.append(await _tls(chain, roots, portal_host, allowlist, offline, bool(found_proxies)))
+        checks.append(await _tls(chain, roots, portal_host, allowlist, offline, bool(found_proxies), options.trust_certs))
 
         if portal_result is not None:
             summary, could_not = portal_check(redact_url(options.portal_url), portal_result)
@@ -322,7 +322,7 @@ async def _skew(clock: asyncio.Future[Any] | None, host: str, offline: str | Non
 
 
 async def _tls(chain: asyncio.Future[Any] | None, roots: asyncio.Future[Any], host: str, allowlist: Allowlist,
-               offline: str | None, proxied: bool) -> MachineCheck:
+               offline: str | None, proxied: bool, trust_certs: Sequence[str] = ()) -> MachineCheck:
     stores = await roots
     if chain is None:
         return not_run("network.tls_inspection", Owner.PRACTICE_IT, offline or "not run")
@@ -335,4 +335,8 @@ async def _tls(chain: asyncio.Future[Any] | None, roots: asyncio.Future[Any], ho
         return not_run("network.tls_inspection", Owner.PRACTICE_IT, presented)
     if isinstance(presented, HandshakeFailed) or not presented:
         return tls.tls_check(host, hosts, None, presented.error if presented else "no certificate", proxied)
+    if trust_certs and tls.pinned(presented, trust_certs):
+        return not_run("network.tls_inspection", Owner.PRACTICE_IT, "--trust-cert pins this chain",
+                       f"{host} presented the certificate given with --trust-cert: trusted by pin for this run, so "
+                       "whether a public root program trusts it was not judged")
     return tls.tls_check(host, hosts, tls.judge_chain(presented, *stores), None, proxied)

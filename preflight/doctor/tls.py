@@ -68,6 +68,18 @@ def fetch_chain(host: str, connect_host: str, connect_port: int, timeout_s: floa
         return (leaf,) if leaf else ()
 
 
+def pinned(chain_der: Sequence[bytes], trust_certs: Sequence[str]) -> bool:
+    """A certificate of the chain is one given with ``--trust-cert`` (by SPKI, as Chromium pins), or
+    was issued by one (servers do not send their root)."""
+    from preflight.config.network import certificate_der, spki_hash, spki_hash_of_der
+
+    pins = {spki_hash(path) for path in trust_certs}
+    if any(spki_hash_of_der(der) in pins for der in chain_der):
+        return True
+    given = [x509.load_der_x509_certificate(certificate_der(path)) for path in trust_certs]
+    return any(_issued_by(x509.load_der_x509_certificate(der), issuer) for der in chain_der for issuer in given)
+
+
 def public_roots() -> tuple[x509.Certificate, ...]:
     import certifi
 

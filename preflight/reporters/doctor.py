@@ -14,7 +14,7 @@ from typing import Any, cast
 
 from preflight.model.doctor import CheckStatus, DoctorReport, MachineCheck, Owner
 from preflight.model.serialize import to_jsonable
-from preflight.rules.redact import redact_text
+from preflight.rules.redact import REDACTED, is_token_like, redact_text
 
 MARK = {CheckStatus.PASS: "✓", CheckStatus.WARN: "⚠", CheckStatus.FAIL: "✗", CheckStatus.NOT_RUN: "○"}
 WORD = {CheckStatus.PASS: "pass", CheckStatus.WARN: "warn", CheckStatus.FAIL: "FAIL", CheckStatus.NOT_RUN: "not run"}
@@ -71,10 +71,18 @@ def _personal(environ: Mapping[str, str]) -> list[str]:
     return sorted({v for v in values if len(v) >= 3 and v not in ("/", "root")}, key=len, reverse=True)
 
 
+_PAIR = re.compile(r"(?<![\w.-])([A-Za-z][\w.-]*)=([^\s;,'\"&]+)")
+_JWT = re.compile(r"eyJ[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]*")
+
+
 def redact_for_ticket(text: str, personal: Iterable[str] = ()) -> str:
+    """The URL redaction every artifact gets, plus: this machine's user, home and host names, any
+    ``name=value`` whose name says secret (``SESSION=...``, ``token=...``), and JWT-shaped values."""
     for value in personal:
         text = re.sub(re.escape(value), "<redacted>", text, flags=re.I)
-    return redact_text(text)
+    text = redact_text(text)
+    text = _PAIR.sub(lambda m: f"{m.group(1)}={REDACTED}" if is_token_like(m.group(1)) else m.group(0), text)
+    return _JWT.sub(REDACTED, text)
 
 
 def render_ticket(report: DoctorReport, environ: Mapping[str, str] | None = None) -> str:
