@@ -139,18 +139,18 @@ def update_fix(system: System, browser: InstalledBrowser) -> str:
 def installed_check(system: System, browsers: Sequence[InstalledBrowser]) -> MachineCheck:
     if not browsers:
         where = {"windows": "Program Files and the App Paths registry", "darwin": "/Applications and ~/Applications"}
-        return failed("browser.installed", Owner.PRACTICE_IT,
+        return failed("browsers.installed", Owner.PRACTICE_IT,
                       f"no Chrome, Edge or Chromium found (looked in {where.get(system.platform, 'PATH and /opt')})",
                       "Install Google Chrome or Microsoft Edge (the portals support both), then run doctor again")
     missing = [n for n in ("Chrome", "Edge", "Chromium") if n not in {b.name for b in browsers}]
     evidence = "; ".join(b.describe() for b in browsers) + (f"; not installed: {', '.join(missing)}" if missing else "")
-    return passed("browser.installed", evidence, Owner.PRACTICE_IT)
+    return passed("browsers.installed", evidence, Owner.PRACTICE_IT)
 
 
 def up_to_date_check(system: System, browsers: Sequence[InstalledBrowser], reference_major: int | None) -> MachineCheck:
     majors = [b.major for b in browsers if b.major is not None]
     if not browsers:
-        return failed("browser.up_to_date", Owner.PRACTICE_IT, "no browser to compare", "Install Chrome or Edge first")
+        return failed("browsers.up_to_date", Owner.PRACTICE_IT, "no browser to compare", "Install Chrome or Edge first")
     current = max([m for m in (reference_major, *majors) if m is not None], default=None)
     basis = f"current taken as {current} (Playwright's Chromium {reference_major})" if reference_major \
         else f"current taken as {current} (the newest here)"
@@ -160,12 +160,12 @@ def up_to_date_check(system: System, browsers: Sequence[InstalledBrowser], refer
         worst = min(stale, key=lambda b: b.major or 0)
         behind = ", ".join(f"{b.name} {b.major} is {current - (b.major or 0)} major versions behind"  # type: ignore[operator]
                            for b in stale)
-        return warned("browser.up_to_date", Owner.PRACTICE_IT, f"{behind}; {basis}",
+        return warned("browsers.up_to_date", Owner.PRACTICE_IT, f"{behind}; {basis}",
                       update_fix(system, worst) + ". Old browsers miss security fixes and portals stop supporting them")
     if unknown and not majors:
-        return warned("browser.up_to_date", Owner.PRACTICE_IT,
+        return warned("browsers.up_to_date", Owner.PRACTICE_IT,
                       "the version of " + ", ".join(b.name for b in unknown) + " could not be read",
                       "Open the browser's About page (chrome://settings/help, edge://settings/help) and check it updates")
     shown = ", ".join(f"{b.name} {b.major}" for b in browsers if b.major is not None)
-    return passed("browser.up_to_date", f"{shown}: within {BEHIND_WARN - 1} major versions of {current}; {basis}",
+    return passed("browsers.up_to_date", f"{shown}: within {BEHIND_WARN - 1} major versions of {current}; {basis}",
                   Owner.PRACTICE_IT)

@@ -55,7 +55,7 @@ def hosts_file_check(system: System, allowlist: Allowlist) -> tuple[MachineCheck
         return passed("dns.hosts_file", f"{path}: no entry for a portal host", Owner.PRACTICE_IT), ()
     shown = "; ".join(f"line {e.line}: {e.address} {e.host}" for e in entries)
     return failed("dns.hosts_file", Owner.PRACTICE_IT, f"{path} pins portal hosts: {shown}",
-                  f"IT: remove those lines from {path} (a leftover from testing, or a hijack: find out which "
+                  f"Remove those lines from {path} (a leftover from testing, or a hijack: find out which "
                   "before removing), then sign in again"), entries
 
 
@@ -76,11 +76,11 @@ def resolution_check(answers: Sequence[Resolution], pinned: Sequence[HostsEntry]
     owner = Owner.PRACTICE_IT
     resolved = [a for a in answers if a.addresses]
     note = f" (mapped by --resolve/--connect-to for this run: {', '.join(mapped)})" if mapped else ""
-    if not resolved and not mapped:
+    if not resolved:
         errors = sorted({a.error or "no answer" for a in answers})
         return not_run("dns.portal_hosts", owner, NO_NETWORK,
                        f"not run: no network — none of {plural(len(answers), 'portal host')} resolves "
-                       f"({'; '.join(errors)[:160]}): no internet connection or no DNS server answering here",
+                       f"({'; '.join(errors)[:160]}): no internet connection or no DNS server answering here{note}",
                        "Connect to the practice network and run doctor again")
     pinned_hosts = {e.host for e in pinned}
     internal = [(a, kind) for a in resolved for kind in {is_internal(x) for x in a.addresses} if kind]
@@ -92,13 +92,13 @@ def resolution_check(answers: Sequence[Resolution], pinned: Sequence[HostsEntry]
     if problems:
         return failed("dns.portal_hosts", owner, "portal hosts answered with addresses no public portal has: "
                       + "; ".join(problems) + note,
-                      "IT: find what answers these names (hosts file, a local DNS override, malware) and remove it; "
+                      "Find what answers these names (hosts file, a local DNS override, malware) and remove it; "
                       "until then do not sign in on this computer")
     summary = f"{len(resolved)} of {plural(len(answers), 'portal host')} resolve to public addresses{note}"
     if missing:
         return warned("dns.portal_hosts", owner, summary + "; no answer for "
                       + ", ".join(f"{a.host} ({a.error})" for a in missing),
-                      "IT: confirm these hosts with the payer and remove retired ones from the allowlist; if the "
+                      "Confirm these hosts with the payer and remove retired ones from the allowlist; if the "
                       "payer says they are live, check the DNS server")
     return passed("dns.portal_hosts", summary + ": " + ", ".join(f"{a.host} {a.addresses[0]}" for a in resolved[:3])
                   + (" ..." if len(resolved) > 3 else ""), owner)

@@ -178,11 +178,11 @@ async def run_doctor_async(options: DoctorOptions, system: System, probes: Probe
         checks: list[MachineCheck] = []
         facts = await browser_facts
         found = await installed
-        checks.extend(_or_not_run(found, ("browser.installed", Owner.PRACTICE_IT), ("browser.up_to_date", Owner.PRACTICE_IT))
+        checks.extend(_or_not_run(found, ("browsers.installed", Owner.PRACTICE_IT), ("browsers.up_to_date", Owner.PRACTICE_IT))
                       or [browsers.installed_check(system, found),
                           browsers.up_to_date_check(system, found, _major(await reference))])
-        readiness_ids = ("browser.headless", "browser.javascript", "browser.cookies", "browser.third_party_cookies",
-                         "browser.policies")
+        readiness_ids = ("browsers.headless", "browsers.javascript", "browsers.cookies", "browsers.third_party_cookies",
+                         "browsers.policies")
         if isinstance(facts, str):
             checks.extend(not_run(i, Owner.PRACTICE_IT, facts) for i in readiness_ids)
             facts = BrowserReadiness(error=facts)
@@ -247,7 +247,7 @@ async def run_doctor_async(options: DoctorOptions, system: System, probes: Probe
 
 
 _PROBE_IDS = {
-    "browsers": ("browser.installed", "browser.up_to_date"), "browser": ("browser.headless",),
+    "browsers": ("browsers.installed", "browsers.up_to_date"), "browser": ("browsers.headless",),
     "sync": ("time.sync",), "zone": ("time.zone",), "hosts": ("dns.hosts_file",), "dns": ("dns.portal_hosts",),
     "proxy": ("network.proxy",), "roots": ("network.tls_inspection",), "tls": ("network.tls_inspection",),
     "clock": ("time.skew",), "portal": ("portal.check",),

@@ -126,6 +126,9 @@ class RealSystem:
 
     @property
     def release(self) -> str:
+        return f"{self._release()}, {platform_mod.machine()}"
+
+    def _release(self) -> str:
         if self._platform == "darwin":
             return f"macOS {platform_mod.mac_ver()[0]}"
         if self._platform == "windows":

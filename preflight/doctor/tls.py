@@ -213,7 +213,7 @@ def tls_check(host: str, hosts: Sequence[str], judgement: ChainJudgement | None,
             return not_run("network.tls_inspection", owner, f"no direct connection to {host} ({why}); this network "
                            "uses a proxy, which the browser goes through")
         return failed("network.tls_inspection", owner, f"no TLS handshake with {host}: {why}",
-                      "IT: check that the firewall lets this computer reach the portal on port 443")
+                      "Check that the firewall lets this computer reach the portal on port 443")
     shown = ", ".join(hosts[:4])
     if judgement.kind == "public":
         return passed("network.tls_inspection", f"{host}'s certificate chain ends at {judgement.anchor}, a root of "

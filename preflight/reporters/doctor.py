@@ -19,13 +19,13 @@ from preflight.rules.redact import REDACTED, is_token_like, redact_text
 MARK = {CheckStatus.PASS: "✓", CheckStatus.WARN: "⚠", CheckStatus.FAIL: "✗", CheckStatus.NOT_RUN: "○"}
 WORD = {CheckStatus.PASS: "pass", CheckStatus.WARN: "warn", CheckStatus.FAIL: "FAIL", CheckStatus.NOT_RUN: "not run"}
 OWNER = {Owner.USER: "you", Owner.PRACTICE_IT: "practice IT", Owner.PAYER: "the payer"}
-AREAS = {"browser": "Browser", "time": "Time", "dns": "Name resolution", "network": "Network path",
+AREAS = {"browsers": "Browser", "time": "Time", "dns": "Name resolution", "network": "Network path",
          "portal": "The portal"}
 TITLES = {
-    "browser.installed": "browsers installed", "browser.up_to_date": "browser up to date",
-    "browser.headless": "browser starts (headless)", "browser.javascript": "JavaScript works",
-    "browser.cookies": "cookies work", "browser.third_party_cookies": "third-party cookie setting",
-    "browser.policies": "browser policies", "browser.profile_cookies": "profile cookies (--profile)",
+    "browsers.installed": "browsers installed", "browsers.up_to_date": "browser up to date",
+    "browsers.headless": "browser starts (headless)", "browsers.javascript": "JavaScript works",
+    "browsers.cookies": "cookies work", "browsers.third_party_cookies": "third-party cookie setting",
+    "browsers.policies": "browser policies", "browsers.profile_cookies": "profile cookies (--profile)",
     "time.sync": "clock synchronised by the OS", "time.zone": "time zone", "time.skew": "clock vs the portal",
     "time.one_time_codes": "one-time-code risk", "dns.hosts_file": "hosts file", "dns.portal_hosts": "portal hosts resolve",
     "network.proxy": "proxy", "network.tls_inspection": "TLS inspection", "portal.check": "guarded portal check",
@@ -98,7 +98,7 @@ def render_ticket(report: DoctorReport, environ: Mapping[str, str] | None = None
     lines = [
         "preflight doctor: workstation summary (redacted)",
         f"machine:   {report.machine}",
-        f"browser:   {short(report.check('browser.headless'))}",
+        f"browser:   {short(report.check('browsers.headless'))}",
         f"clock:     {short(report.check('time.sync'), 90)}; {short(report.check('time.skew'), 90)}",
         f"network:   {short(report.check('network.proxy'), 90)}; {short(report.check('network.tls_inspection'), 120)}",
         f"portal:    {short(report.check('portal.check'))}",

@@ -9,8 +9,8 @@ from preflight.model.doctor import CheckStatus, DoctorVerdict, Owner
 
 from .helpers import machine, probes, run
 
-ALL_IDS = ["browser.installed", "browser.up_to_date", "browser.headless", "browser.javascript", "browser.cookies",
-           "browser.third_party_cookies", "browser.policies", "browser.profile_cookies", "time.sync", "time.zone",
+ALL_IDS = ["browsers.installed", "browsers.up_to_date", "browsers.headless", "browsers.javascript", "browsers.cookies",
+           "browsers.third_party_cookies", "browsers.policies", "browsers.profile_cookies", "time.sync", "time.zone",
            "time.skew", "time.one_time_codes", "dns.hosts_file", "dns.portal_hosts", "network.proxy",
            "network.tls_inspection", "portal.check"]
 
@@ -25,14 +25,14 @@ def test_a_ready_machine_of_each_platform(platform):
     report = run(system, probes(chain=ValueError("not TLS")))
     assert [c.id for c in report.checks] == ALL_IDS
     statuses = {c.id: c.status for c in report.checks}
-    assert statuses["browser.installed"] is CheckStatus.PASS
+    assert statuses["browsers.installed"] is CheckStatus.PASS
     assert statuses["time.sync"] is CheckStatus.PASS
     assert statuses["time.zone"] is CheckStatus.PASS
     assert statuses["dns.portal_hosts"] is CheckStatus.PASS and statuses["dns.hosts_file"] is CheckStatus.PASS
     assert statuses["network.proxy"] is CheckStatus.PASS
     assert statuses["time.skew"] is CheckStatus.PASS and statuses["time.one_time_codes"] is CheckStatus.PASS
     assert statuses["portal.check"] is CheckStatus.PASS
-    assert statuses["browser.profile_cookies"] is CheckStatus.NOT_RUN  # no --profile
+    assert statuses["browsers.profile_cookies"] is CheckStatus.NOT_RUN  # no --profile
     # Nothing but read-only queries was asked of the machine.
     assert system.asked and all(any(line.startswith(p) for p in READ_ONLY_COMMANDS) or line.endswith("--version")
                                 for line in system.asked), system.asked
@@ -45,18 +45,18 @@ def test_a_ready_machine_of_each_platform(platform):
 
 def test_each_platform_reads_its_own_places():
     linux = run(machine("linux"))
-    assert "Chrome 131.0.6778.85 (/usr/bin/google-chrome)" in linux.check("browser.installed").evidence
-    assert "Chromium 130.0.6723.116" in linux.check("browser.installed").evidence
+    assert "Chrome 131.0.6778.85 (/usr/bin/google-chrome)" in linux.check("browsers.installed").evidence
+    assert "Chromium 130.0.6723.116" in linux.check("browsers.installed").evidence
     assert "timedatectl" in linux.check("time.sync").evidence
     assert "America/Chicago (from /etc/timezone)" in linux.check("time.zone").evidence
     mac = run(machine("darwin"))
     assert "Chrome 131.0.6778.86 (/Applications/Google Chrome.app/Contents/MacOS/Google Chrome)" in \
-        mac.check("browser.installed").evidence
-    assert "Edge 131.0.2903.70" in mac.check("browser.installed").evidence
+        mac.check("browsers.installed").evidence
+    assert "Edge 131.0.2903.70" in mac.check("browsers.installed").evidence
     assert "systemsetup: network time on (time.apple.com)" == mac.check("time.sync").evidence
     assert "America/New_York (from /etc/localtime)" in mac.check("time.zone").evidence
     windows = run(machine("windows"))
-    installed = windows.check("browser.installed").evidence
+    installed = windows.check("browsers.installed").evidence
     assert "Chrome 131.0.6778.86 (C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe)" in installed
     assert "Edge 131.0.2903.70 (C:\\Program Files (x86)\\Microsoft\\Edge\\Application\\msedge.exe)" in installed
     assert "w32tm: synchronised with dc01.practice.local" in windows.check("time.sync").evidence
@@ -71,7 +71,7 @@ def test_offline_the_network_checks_say_no_network_and_the_rest_still_runs():
         check = report.check(check_id)
         assert check.status is CheckStatus.NOT_RUN and check.reason == "no network", check
     assert report.check("time.sync").status is CheckStatus.PASS
-    assert report.check("browser.headless").status is CheckStatus.PASS
+    assert report.check("browsers.headless").status is CheckStatus.PASS
     assert report.verdict is DoctorVerdict.PASS and report.exit_code() == 0
 
 

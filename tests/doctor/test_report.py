@@ -24,7 +24,7 @@ from .test_platforms import ALL_IDS
 def test_a_probe_past_its_cap_is_not_run(monkeypatch):
     monkeypatch.setitem(doctor_run.CAPS, "browser", 0.2)
     report = run(machine("linux"), probes(browser_delay_s=2.0))
-    for check_id in ("browser.headless", "browser.javascript", "browser.cookies", "browser.policies"):
+    for check_id in ("browsers.headless", "browsers.javascript", "browsers.cookies", "browsers.policies"):
         check = report.check(check_id)
         assert check.status is CheckStatus.NOT_RUN and check.reason == "did not finish within 0.2 s"
     assert report.verdict is not DoctorVerdict.ERROR and report.elapsed_s < 2.0
@@ -32,7 +32,7 @@ def test_a_probe_past_its_cap_is_not_run(monkeypatch):
 
 def test_a_crashed_probe_is_a_bug_not_a_pass():
     report = run(machine("linux"), probes(readiness=RuntimeError("boom")))
-    headless = report.check("browser.headless")
+    headless = report.check("browsers.headless")
     assert headless.status is CheckStatus.NOT_RUN and headless.reason.startswith("crashed (a bug in preflight)")
     assert report.verdict is DoctorVerdict.ERROR and report.exit_code() == ExitStatus.BUG
     assert report.check("time.sync").status is CheckStatus.PASS  # the others still ran
@@ -44,8 +44,8 @@ def test_exit_codes_as_for_check():
                                              {"returncode": 0, "stdout": "NTP=no\nNTPSynchronized=no\n"}}))
     assert failing.verdict is DoctorVerdict.FAIL and failing.exit_code() == ExitStatus.FAIL
     no_browser = run(machine("linux"), probes(readiness=BrowserReadiness(error="no Chromium found — install one")))
-    assert no_browser.check("browser.headless").status is CheckStatus.FAIL
-    assert no_browser.check("browser.javascript").status is CheckStatus.NOT_RUN
+    assert no_browser.check("browsers.headless").status is CheckStatus.FAIL
+    assert no_browser.check("browsers.javascript").status is CheckStatus.NOT_RUN
     assert no_browser.exit_code() == ExitStatus.COULD_NOT_RUN
     unreachable = portal_result(error=TargetError("target.unreachable", "connection refused"))
     assert run(machine("linux"), probes(portal=unreachable)).exit_code() == ExitStatus.COULD_NOT_RUN
@@ -67,32 +67,32 @@ def test_profile_cookies_come_from_the_portal_check(tmp_path):
     leftover = Finding("cookies", "cookies.leftover_session", Severity.WARN, "sign-in cookies left by an earlier session")
     clear = Finding("cookies", "cookies.clear_site_data", Severity.INFO, "clear cignaforhcp.cigna.com in chrome://settings/content/all")
     report = run(machine("linux"), probes(portal=portal_result(leftover, clear)), profile_dir=str(tmp_path))
-    check = report.check("browser.profile_cookies")
+    check = report.check("browsers.profile_cookies")
     assert check.status is CheckStatus.WARN and "cookies.leftover_session" in check.evidence
     assert check.fix == clear.message
     offline = run(machine("linux"), probes(), profile_dir=str(tmp_path), no_portal=True)
-    assert offline.check("browser.profile_cookies").status is CheckStatus.NOT_RUN
+    assert offline.check("browsers.profile_cookies").status is CheckStatus.NOT_RUN
 
 
 def test_policies_and_third_party_cookies():
     blocked = replace(READY, policies=(policy("CookiesBlockedForUrls", '["https://cignaforhcp.cigna.com"]'),
                                        policy("BlockThirdPartyCookies", "true")))
     report = run(machine("linux"), probes(readiness=blocked))
-    assert report.check("browser.policies").status is CheckStatus.FAIL
-    assert "policy.portal_cookies_blocked" in report.check("browser.policies").evidence
-    third = report.check("browser.third_party_cookies")
+    assert report.check("browsers.policies").status is CheckStatus.FAIL
+    assert "policy.portal_cookies_blocked" in report.check("browsers.policies").evidence
+    third = report.check("browsers.third_party_cookies")
     assert third.status is CheckStatus.PASS and "BlockThirdPartyCookies blocks them" in third.evidence
     no_js = replace(READY, javascript=False, script_cookie=None)
     js_report = run(machine("linux"), probes(readiness=no_js))
-    assert js_report.check("browser.javascript").status is CheckStatus.FAIL
-    assert js_report.check("browser.cookies").status is CheckStatus.PASS  # the header cookie was kept
+    assert js_report.check("browsers.javascript").status is CheckStatus.FAIL
+    assert js_report.check("browsers.cookies").status is CheckStatus.PASS  # the header cookie was kept
 
 
 def test_the_profile_s_third_party_cookie_setting_is_read(tmp_path):
     profile = "/home/jdoe-sentinel/.config/google-chrome"
     system = machine("linux", files={f"{profile}/Default/Preferences": json.dumps({"profile": {"cookie_controls_mode": 2}})})
     report = run(system, profile_dir=profile)
-    check = report.check("browser.third_party_cookies")
+    check = report.check("browsers.third_party_cookies")
     assert check.status is CheckStatus.PASS and "Default/Preferences) blocks them" in check.evidence
 
 
