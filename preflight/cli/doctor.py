@@ -11,6 +11,7 @@ from preflight.cli.params import (
     check_browser_path,
     host_mappings,
     load_check_settings,
+    validate_existing_state,
     validate_target,
     write_output,
 )
@@ -50,12 +51,14 @@ def doctor(portal_url: str | None, role: str | None, ticket: bool, as_json: bool
     """
     from preflight.config.allowlist import load_allowlist
     from preflight.doctor import DoctorOptions, RealSystem, run_doctor
-    from preflight.reporters.doctor import render_console, render_json, render_ticket
+    from preflight.model.doctor import DoctorTicket
+    from preflight.reporters import OutputFormat, render
 
     if ticket and as_json:
         raise UsageError("--ticket and --json both write to stdout", "use one of them")
     allowlist = load_allowlist(allowlist_path)
     check_browser_path(browser_path)
+    validate_existing_state(None, profile_dir)
     url, name = _portal(allowlist, portal_url)
     system = RealSystem()
     options = DoctorOptions(allowlist=allowlist, portal_url=url, portal_name=name,
@@ -63,12 +66,10 @@ def doctor(portal_url: str | None, role: str | None, ticket: bool, as_json: bool
                             profile_dir=profile_dir, browser_path=browser_path, browser_channel=browser_channel,
                             mappings=host_mappings(resolve, connect_to), trust_certs=tuple(trust_cert))
     report = run_doctor(options, system)
-    if as_json:
-        write_output("-", render_json(report))
-    elif ticket:
-        write_output("-", render_ticket(report, system.environ))
+    if ticket:
+        write_output("-", render(DoctorTicket.of(report, system.environ), OutputFormat.CONSOLE))
     else:
-        write_output("-", render_console(report))
+        write_output("-", render(report, OutputFormat.JSON if as_json else OutputFormat.CONSOLE))
     if report.crashed:
         click.echo(f"preflight: error: internal error: the {', '.join(report.crashed)} probe crashed (see the report) "
                    "— rerun with --traceback and report it", err=True)

@@ -7,6 +7,7 @@ generates ``preflight/schema/doctor.schema.json`` from these types and their doc
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -124,3 +125,20 @@ class DoctorReport:
     def document(self) -> DoctorDocument:
         return DoctorDocument(schema=SCHEMA_DOCTOR, verdict=self.verdict, checks=self.checks,
                               next_steps=self.next_steps, role=self.role, elapsed_s=self.elapsed_s)
+
+
+@dataclass(frozen=True)
+class DoctorTicket:
+    """``doctor --ticket``: the report as a support ticket carries it, with what must not leave."""
+
+    report: DoctorReport
+    personal: tuple[str, ...] = ()
+    """This machine's user name, home folder and host name: redacted wherever they appear."""
+
+    @classmethod
+    def of(cls, report: DoctorReport, environ: Mapping[str, str]) -> DoctorTicket:
+        names = ("USER", "USERNAME", "LOGNAME", "HOME", "USERPROFILE", "HOSTNAME", "COMPUTERNAME")
+        values = {environ.get(k, "") for k in names}
+        # Longest first, so a home folder goes before the user name inside it.
+        return cls(report, tuple(sorted((v for v in values if len(v) >= 3 and v not in ("/", "root")),
+                                        key=len, reverse=True)))

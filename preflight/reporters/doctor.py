@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any, cast
 
-from preflight.model.doctor import CheckStatus, DoctorReport, MachineCheck, Owner
+from preflight.model.doctor import CheckStatus, DoctorReport, DoctorTicket, MachineCheck, Owner
 from preflight.model.serialize import to_jsonable
 from preflight.rules.redact import REDACTED, is_token_like, redact_text
 
@@ -64,13 +64,6 @@ def render_console(report: DoctorReport) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _personal(environ: Mapping[str, str]) -> list[str]:
-    """This machine's user name, home folder and host name: nothing a ticket should carry."""
-    values = [environ.get(k, "") for k in ("USER", "USERNAME", "LOGNAME", "HOME", "USERPROFILE", "HOSTNAME",
-                                          "COMPUTERNAME")]
-    return sorted({v for v in values if len(v) >= 3 and v not in ("/", "root")}, key=len, reverse=True)
-
-
 _PAIR = re.compile(r"(?<![\w.-])([A-Za-z][\w.-]*)=([^\s;,'\"&]+)")
 _JWT = re.compile(r"eyJ[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]*")
 
@@ -85,14 +78,15 @@ def redact_for_ticket(text: str, personal: Iterable[str] = ()) -> str:
     return _JWT.sub(REDACTED, text)
 
 
-def render_ticket(report: DoctorReport, environ: Mapping[str, str] | None = None) -> str:
-    personal = _personal(environ or {})
+def render_ticket(ticket: DoctorTicket) -> str:
+    report, personal = ticket.report, ticket.personal
 
     def short(check: MachineCheck | None, width: int = 150) -> str:
         if check is None:
             return "not checked"
-        text = check.evidence if check.status is not CheckStatus.NOT_RUN else f"not run ({check.reason})"
-        text = " ".join(text.split())
+        if check.status is CheckStatus.NOT_RUN:
+            return f"not run ({check.reason})"
+        text = " ".join(check.evidence.split())
         return f"{WORD[check.status]}: {text[:width]}{'…' if len(text) > width else ''}"
 
     lines = [
