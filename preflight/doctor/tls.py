@@ -98,8 +98,7 @@ def local_roots(system: System) -> tuple[x509.Certificate, ...]:
                 found.extend(_parse_bundle(answer.stdout.encode()))
         return tuple(found)
     if system.platform == "windows":
-        script = (f"Get-ChildItem {', '.join(WINDOWS_STORES)} | "
-                  "ForEach-Object {{ [Convert]::ToBase64String($_.RawData) }}").replace("{{", "{").replace("}}", "}")
+        script = f"Get-ChildItem {', '.join(WINDOWS_STORES)} | " + "ForEach-Object { [Convert]::ToBase64String($_.RawData) }"
         answer = system.run(["powershell", "-NoProfile", "-NonInteractive", "-Command", script], STORE_TIMEOUT_S)
         return tuple(_parse_base64_lines(answer.stdout)) if answer.ok else ()
     paths = [p for p in (system.environ.get("SSL_CERT_FILE"),) if p] + list(LINUX_BUNDLES)

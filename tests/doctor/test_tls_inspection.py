@@ -7,11 +7,13 @@ certifi (Mozilla's roots) does not. The chain is read from a real handshake with
 from __future__ import annotations
 
 import asyncio
+import base64
 from dataclasses import replace
 
 import pytest
 import trustme
 from cryptography import x509
+from cryptography.hazmat.primitives import serialization
 
 from preflight.config.network import parse_connect_to
 from preflight.doctor import run_doctor_async, tls
@@ -116,3 +118,34 @@ def test_a_pinned_certificate_is_not_judged(zscaler, tmp_path):
                                           system, fake))
     check = report.check("network.tls_inspection")
     assert check.status is CheckStatus.NOT_RUN and check.reason == "--trust-cert pins this chain"
+
+
+WINDOWS_ROOTS = ("powershell -NoProfile -NonInteractive -Command Get-ChildItem Cert:\\LocalMachine\\Root, "
+                 "Cert:\\CurrentUser\\Root | ForEach-Object { [Convert]::ToBase64String($_.RawData) }")
+
+
+def recorded_trust_store(platform: str, ca: trustme.CA) -> dict:
+    """Each OS's own answer listing the installed roots, with the intercepting CA among them."""
+    pem = ca.cert_pem.bytes().decode()
+    if platform == "windows":
+        der = x509.load_pem_x509_certificate(ca.cert_pem.bytes()).public_bytes(serialization.Encoding.DER)
+        return {"commands": {WINDOWS_ROOTS: {"returncode": 0, "stdout": base64.b64encode(der).decode() + "\r\n"}}}
+    if platform == "darwin":
+        return {"commands": {"security find-certificate -a -p /Library/Keychains/System.keychain":
+                             {"returncode": 0, "stdout": pem}}}
+    return {"files": {"/etc/ssl/certs/ca-certificates.crt": pem}}
+
+
+@pytest.mark.parametrize("platform", ["linux", "darwin", "windows"])
+def test_an_intercepting_root_in_each_os_trust_store_is_detected(zscaler, platform):
+    portal, ca = zscaler
+    chain = chain_of(portal)
+    system = machine(platform, **recorded_trust_store(platform, ca))
+    assert any(c.subject == x509.load_pem_x509_certificate(ca.cert_pem.bytes()).subject for c in tls.local_roots(system))
+    fake = replace(probes(chain=chain), public_roots=tls.public_roots)
+    report = asyncio.run(run_doctor_async(options(no_portal=True), system, fake))
+    check = report.check("network.tls_inspection")
+    assert check.status is CheckStatus.WARN and "TLS inspection by Zscaler" in check.evidence, check
+    # Without the root in the OS store the same chain is refused outright.
+    bare = asyncio.run(run_doctor_async(options(no_portal=True), machine(platform), fake))
+    assert bare.check("network.tls_inspection").status is CheckStatus.FAIL
