@@ -201,7 +201,12 @@ async def run_doctor_async(options: DoctorOptions, system: System, probes: Probe
         if isinstance(portal_result, str):
             why_no_portal, portal_result = portal_result, None
         elif portal_result is not None:
-            portal_findings = portal_result.findings
+            if portal_result.crashed_checks:
+                outcome.crashed.append("portal")  # a check of the visit crashed: a bug, as in `check`
+            if portal_result.error is None:
+                portal_findings = portal_result.findings
+            else:
+                why_no_portal = f"the portal check could not visit: {portal_result.error.message}"
         checks.append(readiness.profile_cookies_check(options.profile_dir, portal_findings, why_no_portal))
 
         checks.append(_value(await sync, "time.sync", Owner.PRACTICE_IT))

@@ -155,3 +155,18 @@ def test_the_console_checklist_shows_every_status_distinctly():
         assert mark in text, mark
     assert "Next steps:" in text and "fix (practice IT):" in text
     assert "verdict: fail" in text
+
+
+def test_a_visit_that_failed_says_nothing_about_the_profile(tmp_path):
+    unreachable = portal_result(error=TargetError("target.unreachable", "connection refused"))
+    report = run(machine("linux"), probes(portal=unreachable), profile_dir=str(tmp_path))
+    check = report.check("browsers.profile_cookies")
+    assert check.status is CheckStatus.NOT_RUN and "connection refused" in check.reason
+
+
+def test_a_check_that_crashed_in_the_visit_is_a_bug():
+    from preflight.model.report import CheckResult
+
+    crashed = replace(portal_result(), checks=(CheckResult("cookies", error="KeyError: 'x' (cookies.py:1)"),))
+    report = run(machine("linux"), probes(portal=crashed))
+    assert report.exit_code() == ExitStatus.BUG and report.verdict is DoctorVerdict.ERROR
