@@ -80,3 +80,14 @@ def test_no_portal_skips_the_visit_only():
     assert report.check("portal.check").status is CheckStatus.NOT_RUN
     assert report.check("portal.check").reason == "--no-portal"
     assert report.check("time.skew").status is CheckStatus.PASS  # HEAD requests still measure the clock
+
+
+def test_readme_lists_every_check():
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("## `preflight doctor`"):text.index("## `preflight.toml`")]
+    listed = [code for line in section.splitlines() if line.startswith("| `")
+              for code in re.findall(r"`([a-z_]+\.[a-z_]+)`", line.split("|")[1])]
+    assert listed == ALL_IDS
