@@ -43,6 +43,10 @@ CAPS = {
 }
 """Seconds each probe may take. Commands inside have their own 3 s timeouts, the browser launch
 its own, so a cap is a backstop that turns a stuck probe into ``not_run``."""
+RUN_BUDGET_S = 12.0
+"""No probe runs past this many seconds from the start of the run, whatever its own cap: the
+probes that start after name resolution (TLS, clock, the visit) get what is left. With the
+interpreter's start and exit, the whole command stays under 15 s even on a loaded machine."""
 PORTAL_TIMEOUT_S = 10.0
 """The guarded visit's ``--timeout`` (retries and the launch included)."""
 
@@ -116,8 +120,9 @@ class _Outcome:
 class _Capped:
     """Runs probes in threads or as coroutines, each under its cap; remembers which crashed."""
 
-    def __init__(self, outcome: _Outcome) -> None:
+    def __init__(self, outcome: _Outcome, deadline: float) -> None:
         self.outcome = outcome
+        self.deadline = deadline
         self.pool = concurrent.futures.ThreadPoolExecutor(max_workers=12, thread_name_prefix="preflight-doctor")
 
     def thread(self, name: str, fn: Callable[..., _T], *args: Any) -> asyncio.Future[Any]:
@@ -129,10 +134,11 @@ class _Capped:
 
     async def _capped(self, name: str, awaitable: Awaitable[_T]) -> Any:
         """The probe's value, or a ``str`` saying why there is none."""
+        cap = round(max(0.1, min(CAPS[name], self.deadline - time.monotonic())), 1)
         try:
-            return await asyncio.wait_for(awaitable, CAPS[name])
+            return await asyncio.wait_for(awaitable, cap)
         except TimeoutError:
-            return f"did not finish within {CAPS[name]:g} s"
+            return f"did not finish within {cap:g} s"
         except Exception as exc:  # noqa: BLE001 - a crashed probe is a bug, not a finding
             where = traceback.extract_tb(exc.__traceback__)[-1]
             self.outcome.crashed.append(name)
@@ -151,7 +157,7 @@ def _or_not_run(value: Any, *ids: tuple[str, Owner]) -> list[MachineCheck] | Non
 async def run_doctor_async(options: DoctorOptions, system: System, probes: Probes = Probes()) -> DoctorReport:
     started = time.monotonic()
     outcome = _Outcome()
-    capped = _Capped(outcome)
+    capped = _Capped(outcome, started + RUN_BUDGET_S)
     allowlist = options.allowlist
     portal_host = host_of(options.portal_url) or ""
     mapped = tuple(dict.fromkeys(m.host for m in options.mappings if m.host))

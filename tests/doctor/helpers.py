@@ -74,7 +74,7 @@ def public_chain() -> tuple[tuple[bytes, ...], tuple[x509.Certificate, ...]]:
 
 def probes(readiness: BrowserReadiness | Exception = READY, chain: Any = None, skew: float | None = 0.2,
            portal: TargetResult | Exception | None = None, public: tuple[Any, ...] | None = None,
-           reference: str | None = "131.0.6778.0", browser_delay_s: float = 0.0) -> Probes:
+           reference: str | None = "131.0.6778.0", browser_delay_s: float = 0.0, portal_delay_s: float = 0.0) -> Probes:
     chain = public_chain()[0] if chain is None else chain
     public = public_chain()[1] if public is None else public
 
@@ -94,6 +94,8 @@ def probes(readiness: BrowserReadiness | Exception = READY, chain: Any = None, s
         return () if skew is None else samples_for(skew)
 
     async def visit(_options: DoctorOptions) -> TargetResult:
+        if portal_delay_s:
+            await asyncio.sleep(portal_delay_s)
         if isinstance(portal, Exception):
             raise portal
         return portal if portal is not None else portal_result()

@@ -30,6 +30,15 @@ def test_a_probe_past_its_cap_is_not_run(monkeypatch):
     assert report.verdict is not DoctorVerdict.ERROR and report.elapsed_s < 2.0
 
 
+def test_no_probe_runs_past_the_run_s_budget(monkeypatch):
+    monkeypatch.setattr(doctor_run, "RUN_BUDGET_S", 0.6)
+    report = run(machine("linux"), probes(portal_delay_s=5.0))
+    check = report.check("portal.check")
+    assert check.status is CheckStatus.NOT_RUN and check.reason.startswith("did not finish within 0.")
+    assert report.elapsed_s < 2.0
+    assert report.check("time.sync").status is CheckStatus.PASS
+
+
 def test_a_crashed_probe_is_a_bug_not_a_pass():
     report = run(machine("linux"), probes(readiness=RuntimeError("boom")))
     headless = report.check("browsers.headless")
