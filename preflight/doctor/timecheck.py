@@ -99,7 +99,7 @@ def _linux_sync(system: System) -> MachineCheck:
         return warned("time.sync", owner, "; ".join(tried), "Wait a minute and run doctor again; if it stays "
                       "unsynchronised, check that the machine can reach its time server (UDP port 123)")
     return not_run("time.sync", owner, "the OS could not tell", "; ".join(tried),
-                   "Ask IT how this computer sets its clock (a container or VM takes the host's clock)")
+                   "Find out what sets this computer's clock (a container or VM takes its host's) and check that it is synchronised")
 
 
 def _mac_sync(system: System) -> MachineCheck:

@@ -26,7 +26,7 @@ TITLES = {
     "browsers.headless": "browser starts (headless)", "browsers.javascript": "JavaScript works",
     "browsers.cookies": "cookies work", "browsers.third_party_cookies": "third-party cookie setting",
     "browsers.policies": "browser policies", "browsers.profile_cookies": "profile cookies (--profile)",
-    "time.sync": "clock synchronised by the OS", "time.zone": "time zone", "time.skew": "clock vs the portal",
+    "time.sync": "OS keeps the clock in sync", "time.zone": "time zone", "time.skew": "clock vs the portal",
     "time.one_time_codes": "one-time-code risk", "dns.hosts_file": "hosts file", "dns.portal_hosts": "portal hosts resolve",
     "network.proxy": "proxy", "network.tls_inspection": "TLS inspection", "portal.check": "guarded portal check",
 }
@@ -47,8 +47,9 @@ def render_console(report: DoctorReport) -> str:
             lines += ["", AREAS.get(prefix, prefix)]
         title = TITLES.get(check.id, check.id)
         text = check.evidence
-        if check.status is CheckStatus.NOT_RUN and check.reason and not text.startswith("not run"):
-            text = f"not run: {check.reason} — {text}"
+        if check.status is CheckStatus.NOT_RUN and check.reason:
+            rest = text.removeprefix("not run: ")
+            text = rest if rest.startswith(check.reason) else f"{check.reason} — {rest}"
         lines.append(f"  {MARK[check.status]} {WORD[check.status]:<7} {title:<28} {text}")
         if check.fix and check.status is not CheckStatus.PASS:
             lines.append(f"      fix ({OWNER[check.owner]}): {check.fix}")
