@@ -18,13 +18,18 @@ def resolution(system):
     return hosts_check, names.resolution_check(names.resolve_all(system, ALLOWLIST.hosts), pinned)
 
 
-def test_a_hosts_file_entry_for_a_portal_host_is_flagged_linux_and_windows():
+def test_a_hosts_file_entry_for_a_portal_host_is_flagged_on_each_platform():
     linux = machine("linux", files={"/etc/hosts": "127.0.0.1 localhost\n10.0.0.5  cignaforhcp.cigna.com  # new server test\n"},
                     dns={"cignaforhcp.cigna.com": ["10.0.0.5"]})
     hosts_check, dns_check = resolution(linux)
     assert hosts_check.status is CheckStatus.FAIL and "line 2: 10.0.0.5 cignaforhcp.cigna.com" in hosts_check.evidence
     assert dns_check.status is CheckStatus.FAIL
     assert "cignaforhcp.cigna.com -> 10.0.0.5 (private) (from the hosts file)" in dns_check.evidence
+    mac = machine("darwin", files={"/etc/hosts": "##\n127.0.0.1\tlocalhost\n0.0.0.0 provider.evernorth.com\n"},
+                  dns={"provider.evernorth.com": ["0.0.0.0"]})
+    hosts_check, dns_check = resolution(mac)
+    assert hosts_check.status is CheckStatus.FAIL and "line 3: 0.0.0.0 provider.evernorth.com" in hosts_check.evidence
+    assert "(unspecified) (from the hosts file)" in dns_check.evidence
     windows = machine("windows", files={"C:\\Windows\\System32\\drivers\\etc\\hosts": "# test\r\n127.0.0.1 my.cigna.com\r\n"},
                       dns={"my.cigna.com": ["127.0.0.1"]})
     hosts_check, dns_check = resolution(windows)
