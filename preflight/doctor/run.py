@@ -247,7 +247,7 @@ async def run_doctor_async(options: DoctorOptions, system: System, probes: Probe
             checks.append(summary)
         else:
             checks.append(not_run("portal.check", Owner.PRACTICE_IT, why_no_portal or "not run",
-                                  fix="" if options.no_portal else "Run doctor again when online"))
+                                  fix="Run doctor again when online" if offline else ""))
     finally:
         capped.close()
     return DoctorReport(
