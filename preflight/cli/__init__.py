@@ -20,6 +20,9 @@ from preflight.errors import PreflightError
 from preflight.rules.redact import redact_text
 from preflight.status import ExitStatus
 
+ENV_PREFIX = "PREFLIGHT"
+"""Click's convention: ``PREFLIGHT_CHECK_JOBS=2`` is ``preflight check --jobs 2`` unless the flag is given."""
+
 
 @click.group(context_settings=CONTEXT_SETTINGS)
 @click.version_option(__version__, "-V", "--version", prog_name="preflight")
@@ -44,7 +47,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     show_traceback = "--traceback" in args
     try:
-        status = cli.main(args=args, prog_name="preflight", standalone_mode=False)
+        status = cli.main(args=args, prog_name="preflight", standalone_mode=False, auto_envvar_prefix=ENV_PREFIX)
     except PreflightError as exc:
         return _fail(str(exc), exc.exit_code)
     except click.exceptions.NoSuchOption as exc:
