@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test install install-test browser bench lint clean
+.PHONY: demo test install install-test browser tools bench lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,11 @@ browser: $(BIN)/python
 demo: install browser
 	$(BIN)/preflight demo
 
-test: install-test browser lint
+# promtool, Prometheus and the Pushgateway for the tests that start them (not needed by demo).
+tools:
+	sh scripts/ensure-tools.sh
+
+test: install-test browser tools lint
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 lint: install-test
