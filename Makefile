@@ -23,9 +23,9 @@ browser: $(BIN)/python
 demo: install browser
 	$(BIN)/preflight demo
 
-# promtool, Prometheus and the Pushgateway for the tests that start them (not needed by demo).
-tools:
-	sh scripts/ensure-tools.sh
+# promtool, Prometheus, the Pushgateway and actionlint for the tests that run them (not for demo).
+tools: $(BIN)/python
+	sh scripts/ensure-tools.sh $(BIN)/python
 
 test: install-test browser tools lint
 	$(BIN)/python -m pytest -q -p no:cacheprovider

