@@ -122,10 +122,11 @@ def test_ci_recipes_keep_reports_when_the_check_fails() -> None:
     assert set(github["on"]) >= {"push", "schedule"}  # YAML 1.2 (ruamel): `on` stays a string key
 
     gitlab = yaml.load(GITLAB.read_text("utf-8"))
-    artifacts = gitlab[".preflight"]["artifacts"]
-    assert artifacts["when"] == "always"
-    assert artifacts["reports"]["junit"] == "reports/junit.xml"
-    assert {"reports/report.html", "reports/evidence/"} <= set(artifacts["paths"])
+    for name in ("preflight-smoke", "preflight-production"):
+        artifacts = gitlab[name]["artifacts"]
+        assert artifacts["when"] == "always", name
+        assert artifacts["reports"]["junit"] == "reports/junit.xml", name
+        assert {"reports/report.html", "reports/evidence/"} <= set(artifacts["paths"]), name
     assert gitlab["preflight-production"]["rules"] == [{"if": '$CI_PIPELINE_SOURCE == "schedule"'}]
     assert {"if": '$CI_PIPELINE_SOURCE == "push"'} in gitlab["preflight-smoke"]["rules"]
 
