@@ -79,4 +79,5 @@ def require(name: str) -> str:
 
 def needs(name: str) -> pytest.MarkDecorator:
     """A mark that skips the test when ``name`` is not installed, with the reason."""
-    return pytest.mark.skipif(find(name) is None, reason=missing_reason(name) if find(name) is None else "")
+    missing = find(name) is None
+    return pytest.mark.skipif(missing, reason=missing_reason(name) if missing else f"{name} is installed")

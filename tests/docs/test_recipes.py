@@ -43,8 +43,8 @@ ISSUE_12_OPTIONS = {"--html": True, "--metrics": True, "--evidence": True, "--co
                     "--target": True, "--tag": True}
 
 
-def run(argv: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(argv, capture_output=True, text=True, timeout=120, check=False, **kwargs)  # type: ignore[call-overload]
+def run(argv: list[str], env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(argv, capture_output=True, text=True, timeout=120, check=False, env=env)
 
 
 def offline_env() -> dict[str, str]:
