@@ -8,6 +8,7 @@ target's ``--timeout``: retries and the browser launch included.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import shutil
 import tempfile
 import time
@@ -135,9 +136,7 @@ async def run_async(given: Sequence[str | Target], settings: RunSettings, observ
     # The checks' tables (vocabulary, lookalike brands, suffix list) are built in a thread while
     # the driver and browser start, not after the first visit.
     config_ready = asyncio.ensure_future(asyncio.to_thread(_warm_config, settings))
-    spec = BrowserSpec(settings.browser_path, settings.browser_channel, settings.mappings, settings.trust_certs,
-                       launch_timeout_s=settings.timeout_s, reachable_hosts=settings.allowlist.hosts,
-                       profile_preferences=settings.profile_preferences)
+    spec = browser_spec(settings)
     probe = make_probe(settings.mappings, settings.trust_certs, settings.allowlist) if settings.clock else None
     if probe is not None:
         # The official targets' clocks are measured while the browser starts, not after the page loads.
@@ -152,35 +151,8 @@ async def run_async(given: Sequence[str | Target], settings: RunSettings, observ
                                      storage_state=visit_state, existing_cookies=existing, clock_probe=probe)
             config = await config_ready
 
-            async def one(target: Target) -> TargetResult:
-                # Only capture sees the target as typed; everything shown gets it redacted.
-                shown = redact_url(target.url)
-                label = target.name or shown
-                own_options = replace(options, timeout_s=target.timeout_s or settings.timeout_s)
-                own_config = replace(config, expect_role=target.expect or settings.expect_role)
-                rechecks: list[TargetResult] = []
-                while True:
-                    async with semaphore:
-                        observer.target_started(label)
-                        with EvidenceFolder(settings.evidence_dir, label, len(rechecks) + 1) as evidence:
-                            result = await visit_target(session, target.url,
-                                                        replace(own_options, evidence_dir=evidence.incoming),
-                                                        own_config, settings.retries, observer,
-                                                        third_party=settings.third_party_probe, shown=label)
-                            result = replace(result, target=shown, name=target.name, tags=target.tags,
-                                             evidence=evidence.keep(result.verdict is not Verdict.PASS))
-                    if result.verdict not in (Verdict.FAIL, Verdict.ERROR) or len(rechecks) >= settings.confirm \
-                            or result.crashed_checks:
-                        break
-                    rechecks.append(result)
-                    observer.note(f"{label}: {result.verdict.value}; checking again to confirm "
-                                  f"({len(rechecks)}/{settings.confirm})")
-                    await asyncio.sleep(settings.confirm_pause_s)
-                result = replace(result, rechecks=tuple(rechecks))
-                observer.target_finished(result)
-                return result
-
-            results = await asyncio.gather(*(one(t) for t in targets))
+            results = await asyncio.gather(*(check_target(session, t, settings, options, config, observer, semaphore)
+                                             for t in targets))
             browser = session.description
     finally:
         config_ready.cancel()
@@ -236,6 +208,43 @@ def evidence_slug(label: str) -> str:
 
     host = re.sub(r"[^A-Za-z0-9.-]", "_", host_of(label) or "target")[:60]
     return f"{host}-{hashlib.sha256(label.encode()).hexdigest()[:8]}"
+
+
+async def check_target(session: VisitSession, target: Target, settings: RunSettings, options: CaptureOptions,
+                       config: CheckConfig, observer: RunObserver,
+                       slot: asyncio.Semaphore | None = None) -> TargetResult:
+    """One target of a run (or one probe of the exporter): its visit, retries, ``--confirm``
+    rechecks and evidence, inside ``slot`` (the run's ``--jobs``) for each visit."""
+    # Only capture sees the target as typed; everything shown gets it redacted.
+    shown = redact_url(target.url)
+    label = target.name or shown
+    own_options = replace(options, timeout_s=target.timeout_s or settings.timeout_s)
+    own_config = replace(config, expect_role=target.expect or settings.expect_role)
+    rechecks: list[TargetResult] = []
+    while True:
+        async with slot if slot is not None else contextlib.nullcontext():
+            observer.target_started(label)
+            with EvidenceFolder(settings.evidence_dir, label, len(rechecks) + 1) as evidence:
+                result = await visit_target(session, target.url, replace(own_options, evidence_dir=evidence.incoming),
+                                            own_config, settings.retries, observer,
+                                            third_party=settings.third_party_probe, shown=label)
+                result = replace(result, target=shown, name=target.name, tags=target.tags,
+                                 evidence=evidence.keep(result.verdict is not Verdict.PASS))
+        if result.verdict not in (Verdict.FAIL, Verdict.ERROR) or len(rechecks) >= settings.confirm \
+                or result.crashed_checks:
+            break
+        rechecks.append(result)
+        observer.note(f"{label}: {result.verdict.value}; checking again to confirm ({len(rechecks)}/{settings.confirm})")
+        await asyncio.sleep(settings.confirm_pause_s)
+    result = replace(result, rechecks=tuple(rechecks))
+    observer.target_finished(result)
+    return result
+
+
+def browser_spec(settings: RunSettings) -> BrowserSpec:
+    return BrowserSpec(settings.browser_path, settings.browser_channel, settings.mappings, settings.trust_certs,
+                       launch_timeout_s=settings.timeout_s, reachable_hosts=settings.allowlist.hosts,
+                       profile_preferences=settings.profile_preferences)
 
 
 def _warm_config(settings: RunSettings) -> CheckConfig:

@@ -27,6 +27,7 @@ from preflight.cli.params import (
 from preflight.cli.progress import ProgressObserver
 from preflight.config.targets import Target
 from preflight.errors import UsageError
+from preflight.rules.redact import redact_text, redact_url
 from preflight.status import ExitStatus
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -53,6 +54,10 @@ T = TypeVar("T")
 @click.option("--junit-file", metavar="FILE", help="Also write a JUnit XML report to FILE ('-' for stdout).")
 @click.option("--metrics", "metrics_file", metavar="FILE",
               help="Also write Prometheus metrics to FILE (node_exporter's textfile collector; '-' for stdout).")
+@click.option("--pushgateway", "pushgateway", metavar="URL",
+              help="Also push the metrics to this Prometheus Pushgateway (a group per target).")
+@click.option("--push-job", "push_job", default="preflight", show_default=True, metavar="NAME",
+              help="The Pushgateway job name.")
 @click.option("--evidence", "evidence_dir", metavar="DIR", type=click.Path(file_okay=False),
               help="Keep a screenshot, HAR and trace of each target that did not pass in DIR (redacted).")
 @click.option("--fail-on", type=click.Choice(["fail", "warn"]), default="fail", show_default=True,
@@ -77,6 +82,7 @@ def check(ctx: click.Context, urls: Sequence[str], browser_path: str | None, bro
           allowlist_path: str | None, target_names: Sequence[str] = (), target_tags: Sequence[str] = (),
           jobs: int = 4, retries: int = 1, confirm: int = 0, as_json: bool = False, json_file: str | None = None,
           junit_file: str | None = None, metrics_file: str | None = None, evidence_dir: str | None = None,
+          pushgateway: str | None = None, push_job: str = "preflight",
           fail_on: str = "fail", config_path: str | None = None, expect_role: str | None = None,
           no_clock: bool = False, screenshot_dir: str | None = None, verbose: bool = False,
           storage_state: str | None = None, profile_dir: str | None = None, browser_policies: bool = False,
@@ -134,6 +140,7 @@ def check(ctx: click.Context, urls: Sequence[str], browser_path: str | None, bro
         raise UsageError(f"{' and '.join(stdout_writers)} all write to stdout", "send all but one to a file")
     check_browser_path(browser_path)
     validate_existing_state(storage_state, profile_dir)
+    validate_pushgateway(pushgateway)
     mappings = merged_mappings(host_mappings(resolve, connect_to), targets)
     certs = tuple(dict.fromkeys([*trust_cert, *(c for t in targets for c in t.trust_certs)]))
     preferences = None
@@ -159,11 +166,40 @@ def check(ctx: click.Context, urls: Sequence[str], browser_path: str | None, bro
         write_output(path, render(report, output_format, options))
     github_actions(report, options)
     status = report.exit_code(fail_on_warn=fail_on == "warn")
+    if pushgateway and not push_metrics(report, pushgateway, push_job) and status is ExitStatus.OK:
+        status = ExitStatus.COULD_NOT_RUN
     if status is ExitStatus.BUG:
         crashed = sorted({check for result in report.results for check in result.crashed_checks})
         click.echo(f"preflight: error: internal error: the {', '.join(crashed)} check crashed (see the report) — "
                    "rerun with --traceback and report it", err=True)
     return status
+
+
+def push_metrics(report: RunReport, gateway: str, job: str) -> bool:
+    """Push to the Pushgateway; a failure is one line on stderr (the reports are written already)."""
+    from preflight.reporters import metrics
+
+    try:
+        metrics.push(report, gateway, job)
+    except Exception as exc:  # noqa: BLE001 - urllib raises URLError, HTTPError, OSError, ValueError
+        click.echo(f"preflight: error: cannot push the metrics to {redact_url(gateway)}: "
+                   f"{redact_text(str(getattr(exc, 'reason', exc)))[:200]} — check the Pushgateway URL", err=True)
+        return False
+    return True
+
+
+def validate_pushgateway(url: str | None) -> None:
+    if url is None:
+        return
+    from preflight.rules.hosts import InvalidURL, parse_url
+
+    try:
+        parsed = parse_url(url if "://" in url else f"http://{url}")
+    except InvalidURL:
+        raise UsageError(f"--pushgateway {redact_url(url)!r} is not a URL", "e.g. --pushgateway http://pushgateway:9091") from None
+    if parsed.scheme not in ("http", "https") or not parsed.host:
+        raise UsageError(f"--pushgateway {redact_url(url)!r} is not an http(s) URL",
+                         "e.g. --pushgateway http://pushgateway:9091")
 
 
 def github_actions(report: RunReport, options: RenderOptions) -> None:

@@ -78,5 +78,30 @@ def registry_for(results: Sequence[TargetResult], report: RunReport | None = Non
     return registry
 
 
+def probe_registry(result: TargetResult, duration_s: float) -> CollectorRegistry:
+    """What ``preflight serve`` answers to one ``/probe``: blackbox_exporter's two series, then the run's."""
+    registry = CollectorRegistry(auto_describe=True)
+    Gauge(f"{PREFIX}_probe_success", "1 when the probe's verdict is pass or warn.",
+          registry=registry).set(1 if result.verdict in (Verdict.PASS, Verdict.WARN) else 0)
+    Gauge(f"{PREFIX}_probe_duration_seconds", "Seconds the probe took, waiting for a free slot included.",
+          registry=registry).set(duration_s)
+    return registry_for([result], registry=registry)
+
+
 def render(report: RunReport) -> str:
     return generate_latest(registry_for(report.results, report)).decode("utf-8")
+
+
+def push(report: RunReport, gateway: str, job: str = "preflight", timeout_s: float = 10.0) -> None:
+    """Push a batch run to a Pushgateway: one group per target (``job``, ``target``), whose metrics
+    replace that group's previous ones, and the run's own series in the job's group."""
+    from prometheus_client import push_to_gateway
+
+    for result in report.results:
+        push_to_gateway(gateway, job=job, registry=registry_for([result]), grouping_key={"target": result.label},
+                        timeout=timeout_s)
+    run = CollectorRegistry(auto_describe=True)
+    Gauge(f"{PREFIX}_run_timestamp_seconds", "Unix time this run started.", registry=run).set(report.started_at)
+    Gauge(f"{PREFIX}_run_duration_seconds", "Wall-clock seconds of the whole run.", registry=run).set(report.elapsed_s)
+    Gauge(f"{PREFIX}_run_targets", "Targets in the run.", registry=run).set(len(report.results))
+    push_to_gateway(gateway, job=job, registry=run, timeout=timeout_s)
