@@ -55,6 +55,8 @@ if TYPE_CHECKING:  # pragma: no cover
               help="Apply the cookie policies in force (read from the browser's chrome://policy) to every visit.")
 @click.option("--browser-policies-from", "policies_from", metavar="chrome|msedge|PATH",
               help="Read those policies from this browser instead (implies --browser-policies).")
+@click.option("--baseline", "baseline_path", metavar="FILE",
+              help="Compare each login page with this baseline (`preflight baseline save`).")
 @click.option("-v", "--verbose", is_flag=True, help="Show informational findings too.")
 def check(urls: Sequence[str], browser_path: str | None, browser_channel: str | None, resolve: Sequence[str],
           connect_to: Sequence[str], trust_cert: Sequence[str], timeout: float, allowlist_path: str | None,
@@ -62,9 +64,10 @@ def check(urls: Sequence[str], browser_path: str | None, browser_channel: str | 
           config_path: str | None, expect_role: str | None,
           no_clock: bool, screenshot_dir: str | None, verbose: bool, storage_state: str | None = None,
           profile_dir: str | None = None, browser_policies: bool = False,
-          policies_from: str | None = None) -> ExitStatus:
+          policies_from: str | None = None, baseline_path: str | None = None) -> ExitStatus:
     """Visit each URL (never submitting anything) and judge it."""
     from preflight.config.allowlist import load_allowlist
+    from preflight.config.baseline import load_baseline
     from preflight.reporters import RenderOptions, render
     from preflight.runner import RunSettings, run
 
@@ -90,6 +93,7 @@ def check(urls: Sequence[str], browser_path: str | None, browser_channel: str | 
         jobs=jobs, timeout_s=timeout, retries=retries,
         screenshot_dir=screenshot_folder(screenshot_dir), expect_role=expect_role, clock=not no_clock,
         storage_state=storage_state, profile_dir=profile_dir, profile_preferences=preferences,
+        baseline=load_baseline(baseline_path) if baseline_path else None,
     )
     check_writable(json_file, "--json-file")
     check_writable(junit_file, "--junit-file")

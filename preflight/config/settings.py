@@ -43,12 +43,27 @@ class PortalSettings:
 
 
 @dataclass(frozen=True)
+class BaselineSettings:
+    ignore: tuple[str, ...] = ()
+    """Known churn, not reported: a pattern starting with ``baseline.`` matches change kinds
+    (``baseline.visual_change``, ``baseline.cert_*``); any other is a glob on what changed (a
+    script's address without query, a host, a field's name): ``https://cdn.example.com/tag/*``."""
+    visual_info: float = 0.08
+    """Report a visual change (info) from this share of differing perceptual-hash bits."""
+    visual_warn: float = 0.25
+    """Warn from this share."""
+    clone_visual: float = 0.1
+    """A page off the allowlist this close to a baselined login looks like a copy of it."""
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything ``preflight.toml`` may set; ``Settings()`` is the defaults."""
 
     clock: ClockSettings = field(default_factory=ClockSettings)
     transport: TransportSettings = field(default_factory=TransportSettings)
     portal: PortalSettings = field(default_factory=PortalSettings)
+    baseline: BaselineSettings = field(default_factory=BaselineSettings)
     source: str | None = None
     """The file these came from, if any."""
 
@@ -93,6 +108,9 @@ def parse_settings(text: str, source: str = "<memory>", base: Path | None = None
             parsed[key] = _value(types[key], value, f"{table}.{key}", where(source, text, key), hint, base)
         tables[table] = cls(**parsed)
     settings = Settings(**tables, source=source)
+    if not settings.baseline.visual_info < settings.baseline.visual_warn <= 1:
+        raise ConfigError(f"{source}: baseline.visual_info ({settings.baseline.visual_info:g}) must be below "
+                          f"baseline.visual_warn ({settings.baseline.visual_warn:g}), at most 1", hint)
     if settings.clock.warn_s >= settings.clock.fail_s:
         raise ConfigError(f"{source}: clock.warn_s ({settings.clock.warn_s:g}) must be below clock.fail_s "
                           f"({settings.clock.fail_s:g})", hint)
@@ -100,6 +118,10 @@ def parse_settings(text: str, source: str = "<memory>", base: Path | None = None
 
 
 def _value(expected: Any, value: Any, key: str, place: str, hint: str, base: Path | None) -> Any:
+    if expected == tuple[str, ...]:
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            raise ConfigError(f"{place}: {key} must be a list of non-empty strings", hint)
+        return tuple(value)
     if expected is float:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < float("inf"):
             raise ConfigError(f"{place}: {key} must be a finite number >= 0", hint)

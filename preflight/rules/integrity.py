@@ -120,7 +120,7 @@ def visual_hash(png: bytes) -> str:
 
     with Image.open(io.BytesIO(png)) as image:
         small = image.convert("L").resize((VISUAL_HASH_SIDE + 1, VISUAL_HASH_SIDE), Image.Resampling.LANCZOS)
-        pixels = list(small.getdata())
+        pixels = small.tobytes()  # one byte per pixel in mode L
     width = VISUAL_HASH_SIDE + 1
     bits = 0
     for row in range(VISUAL_HASH_SIDE):
