@@ -55,6 +55,9 @@ MIN_VISUAL_BITS = 16
 
 CLONE_FORM_SIMILARITY = 0.8
 """Share of login fields (name, type, autocomplete, label) two forms must share to be one form."""
+CLONE_FORM_FIELDS = 3
+"""...and how many at least: a "User ID" and "Password" pair with the usual attributes is what
+every login has (two corpus pages of other payers share it exactly with the Cigna login)."""
 
 
 # --------------------------------------------------------------------------- facts of a visit
@@ -458,7 +461,7 @@ def clone_matches(snapshot: PageSnapshot, config: CheckConfig) -> list[CloneMatc
             distance = round(visual_distance(entry.visual_hash, now.visual_hash), 4)
         similarity, shared = form_similarity(entry, now)
         looks = distance is not None and distance <= config.settings.baseline.clone_visual
-        same_form = similarity >= CLONE_FORM_SIMILARITY and shared >= 2 and entry.login_form == now.login_form
+        same_form = similarity >= CLONE_FORM_SIMILARITY and shared >= CLONE_FORM_FIELDS and entry.login_form == now.login_form
         if favicon or looks or same_form:
             matches.append(CloneMatch(entry, favicon, distance, similarity))
     return sorted(matches, key=lambda m: (-(m.favicon_match + (m.visual_distance is not None and
