@@ -50,6 +50,9 @@ NAME = "baseline"
 SENSITIVE_KINDS = ("card", "date-of-birth", "ssn")
 """A new field asking for one of these is what a skimming or phishing change adds."""
 
+MIN_ROLE_CONFIDENCE = 0.5
+"""Below this a changed role is a warning: the page may just no longer say whose login it is."""
+
 MIN_VISUAL_BITS = 16
 """A perceptual hash with fewer set bits is a near-blank page: it looks like every other blank page."""
 
@@ -174,7 +177,10 @@ def compare(saved: BaselineEntry, now: BaselineEntry, settings: BaselineSettings
     _actions(changes, saved, now)
     _fields(changes, saved, now)
     if saved.role != now.role:
-        changes.append(Change("role_changed", Severity.FAIL, now.role,
+        # Another role, read with confidence, fails (as portal.role_mismatch does); a page that no
+        # longer says whose login it is (a maintenance notice, thin wording) warns.
+        sure = now.role != "unknown" and now.role_confidence >= MIN_ROLE_CONFIDENCE
+        changes.append(Change("role_changed", Severity.FAIL if sure else Severity.WARN, now.role,
                               f"The login now reads as a {now.role} login (confidence {now.role_confidence:.2f}); "
                               f"the baseline says {saved.role}.",
                               {"before": saved.role, "after": now.role, "confidence": now.role_confidence}))

@@ -165,9 +165,11 @@ def _clone_of(found: FindingList, judge: HostJudge, snapshot: PageSnapshot, conf
         signs.append(f"its screenshot {best.visual_distance:.0%} away from the official one")
     if best.form_similarity >= 0.8:
         signs.append(f"{best.form_similarity:.0%} the same login fields")
+    listed = config.allowlist.lookup(host_of(best.entry.final_url))
+    portal = f"{listed.portal.payer} {listed.portal.name}".strip() if listed is not None else ""
     found.add("clone_of", Severity.FAIL,
-              f"This login page on {host} copies the official login {best.entry.final_url} ({', '.join(signs)}): "
-              "do not sign in there.", host=host, **best.figures(),
+              f"This login page on {host} copies the official {portal or 'portal'} login {best.entry.final_url} "
+              f"({', '.join(signs)}): do not sign in there.", host=host, portal=portal, **best.figures(),
               others=[m.figures() for m in matches[1:5]])
 
 

@@ -57,6 +57,8 @@ def save(urls: Sequence[str], to_path: str, browser_path: str | None, browser_ch
     from preflight.model.baseline import BaselineDocument
 
     targets = _targets(urls, "usage: preflight baseline save https://cignaforhcp.cigna.com/ --to baseline.json")
+    if to_path == "-":
+        raise UsageError("--to -: a baseline is a file that later runs read", "give a file name")
     if Path(to_path).exists():
         raise UsageError(f"--to {to_path}: the file exists",
                          "review the changes with `preflight check --baseline` and accept them with "

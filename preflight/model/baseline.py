@@ -16,6 +16,7 @@ from typing import Literal
 from preflight.model.report import RunReport
 from preflight.model.sections import BaselineSection, LoginFormKind, Role
 from preflight.model.serialize import omit_none, schema_keywords
+from preflight.rules.integrity import without_query
 
 SCHEMA_BASELINE = "preflight/baseline@1"
 
@@ -149,9 +150,8 @@ class BaselineDocument:
     """``preflight baseline update``: the history file holding the baseline this one replaced."""
 
     def entry_for(self, target: str) -> BaselineEntry | None:
-        """The entry saved for ``target`` (compared without query), else for its final URL."""
-        from preflight.rules.integrity import without_query
-
+        """The entry saved for ``target``, compared without its query (exactly: an alias URL that
+        redirects to a baselined page is another target, not that page)."""
         key = without_query(target)
         for entry in self.targets:
             if entry.target == key:

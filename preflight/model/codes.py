@@ -60,7 +60,7 @@ DOMAIN = (
     Code("domain.insecure_loopback", "warn",
          "plain HTTP on a loopback host (tests only)"),
     Code("domain.clone_of", "fail",
-         "`check --baseline`: a login page on a host off the allowlist copies a baselined official login (same favicon, a perceptual hash within `[baseline] clone_visual`, or the same login fields); names the official page (evidence: `official`, `favicon_match`, `visual_distance`, `form_similarity`)"),
+         "`check --baseline`: a login page on a host off the allowlist copies a baselined official login (same favicon, a perceptual hash within `[baseline] clone_visual`, or the same login fields); names the official portal and page (evidence: `portal`, `official`, `favicon_match`, `visual_distance`, `form_similarity`)"),
 )
 
 TRANSPORT = (
@@ -232,8 +232,8 @@ BASELINE = (
          "a script of the baseline no longer runs in the page"),
     Code("baseline.fields_changed", "warn / fail",
          "the login form's fields (name, type, autocomplete, label) or kind changed; fail when a new field asks for card, SSN or date-of-birth data"),
-    Code("baseline.role_changed", "fail",
-         "the page now reads as another role's login than the baseline's"),
+    Code("baseline.role_changed", "fail / warn",
+         "the page now reads as another role's login than the baseline's, confidence >= 0.5 (warn below, or when it no longer reads as any role: `unknown`)"),
     Code("baseline.recovery_changed", "warn",
          "a recovery or registration link now points to a host the baseline's did not"),
     Code("baseline.host_chain_changed", "warn",

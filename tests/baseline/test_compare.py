@@ -39,6 +39,8 @@ def test_the_same_facts_compare_clean_and_the_check_says_unchanged() -> None:
 def test_role_changed_fails() -> None:
     saved = entry()
     assert kinds(saved, replace(saved, role="member", role_confidence=0.9)) == [("role_changed", "fail")]
+    assert kinds(saved, replace(saved, role="member", role_confidence=0.3)) == [("role_changed", "warn")]
+    assert kinds(saved, replace(saved, role="unknown", role_confidence=1.0)) == [("role_changed", "warn")]
 
 
 def test_a_script_from_a_new_origin_fails_in_the_login_page_and_warns_elsewhere() -> None:

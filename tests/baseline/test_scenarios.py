@@ -108,6 +108,7 @@ def test_a_copy_on_an_unlisted_host_is_a_clone(played: Played, saved, host: str)
     (clone,) = [f for f in result.findings if f.code == "domain.clone_of"]
     assert clone.severity.value == "fail"
     assert clone.evidence["official"] == played.url("/login/") and clone.evidence["host"] == host
+    assert clone.evidence["portal"] == "BrightCare Health BrightCare for Providers"
     assert clone.evidence["form_similarity"] == 1.0 and clone.evidence["visual_distance"] <= 0.1
     assert clone.evidence["favicon_match"] is (host == "secure-account-verify.com")
     # without the baseline, the stripped copy is only "not allowlisted": the baseline is what names it
@@ -119,6 +120,10 @@ def test_the_official_login_is_not_its_own_clone(played: Played, saved) -> None:
     assert "domain.clone_of" not in [f.code for f in domain.check(played.baseline["/login/"], saved).findings]
 
 
-def test_digests_cost_little(played: Played) -> None:
-    per_visit = [s.integrity.elapsed_s for s in played.unchanged]
-    assert max(per_visit) < 1.5, per_visit
+def test_every_visit_took_every_digest_within_its_visit(played: Played) -> None:
+    # (what they cost is bench/bench_baseline.py's figure: timing asserts fail on a loaded machine)
+    for snapshot in played.unchanged:
+        facts = snapshot.integrity
+        assert facts is not None and facts.visual_hash and facts.favicon_sha256 and facts.certificate is not None
+        assert len(facts.scripts) == 2 and all(s.sha256 for s in facts.scripts)
+        assert 0 < facts.elapsed_s < snapshot.timings["total_s"]
