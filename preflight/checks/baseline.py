@@ -404,9 +404,16 @@ def check(snapshot: PageSnapshot, config: CheckConfig) -> CheckResult:
         return found.result()
     saved = baseline.entry_for(snapshot.requested_url)
     if saved is None:
-        found.add("not_baselined", Severity.WARN,
-                  f"The baseline has no entry for {without_query(snapshot.requested_url)}: nothing to compare "
-                  "(add it with `preflight baseline update`).", target=without_query(snapshot.requested_url))
+        target = without_query(snapshot.requested_url)
+        host = host_of(snapshot.final_url) or host_of(target)
+        if host and config.host_judge.judge_normalized(host).verdict == "official":
+            found.add("not_baselined", Severity.WARN,
+                      f"The baseline has no entry for {target}: nothing to compare (add it with "
+                      "`preflight baseline update --baseline FILE URL`).", target=target)
+        else:
+            found.add("not_baselined", Severity.INFO,
+                      f"{target} is not compared: the baseline holds official logins only, and {host or 'this host'} "
+                      "is not one (see the domain findings).", target=target)
         return found.result(BaselineSection(status="not_baselined", saved_at=None, changes=(), counts={},
                                             visual_distance=None))
     comparison = compare(saved, facts_of(snapshot, config), config.settings.baseline,

@@ -250,8 +250,8 @@ BASELINE = (
          "the page's icon changed"),
     Code("baseline.visual_change", "info / warn",
          "the page looks different: share of perceptual-hash bits changed from `[baseline] visual_info` (0.08, info) / `visual_warn` (0.25, warn); not reported when the fields changed (that explains it)"),
-    Code("baseline.not_baselined", "warn",
-         "the baseline has no entry for this target: nothing compared (not fatal)"),
+    Code("baseline.not_baselined", "warn / info",
+         "the baseline has no entry for this target: nothing compared, not fatal (warn on an official host: add it with `baseline update`; info on any other host, which the domain check judges)"),
 )
 
 CHECK_ERROR = Code("<check>.error", "fail (verdict error)",

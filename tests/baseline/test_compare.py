@@ -160,6 +160,9 @@ def test_a_target_missing_from_the_baseline_is_reported_not_fatal() -> None:
     result = check_module.check(login_page(), config)
     assert [(f.code, f.severity.value) for f in result.findings] == [("baseline.not_baselined", "warn")]
     assert result.data.status == "not_baselined"
+    # a page off the allowlist is not "to be added": said, as info
+    other = check_module.check(login_page("https://cigna-verify.example.net/"), config)
+    assert [(f.code, f.severity.value) for f in other.findings] == [("baseline.not_baselined", "info")]
     # and without --baseline the check says nothing at all
     assert check_module.check(login_page(), cigna()).findings == ()
 
