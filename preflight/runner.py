@@ -25,6 +25,7 @@ from preflight.config.allowlist import Allowlist
 from preflight.config.network import HostMapping
 from preflight.config.settings import Settings
 from preflight.config.targets import Target
+from preflight.model.baseline import BaselineDocument
 from preflight.model.report import CheckResult, RunReport, TargetError, TargetResult, Verdict
 from preflight.model.snapshot import PageSnapshot, ThirdPartyProbe
 from preflight.rules.redact import redact_url
@@ -96,9 +97,13 @@ class RunSettings:
     """Check thresholds from ``preflight.toml``."""
     profile_preferences: Mapping[str, Any] | None = None
     """``--browser-policies``: cookie settings of the policies in force, applied to every visit."""
+    baseline: BaselineDocument | None = None
+    """``check --baseline``: the login-page baseline each visit is compared with."""
+    integrity: bool = False
+    """Take the digests a baseline compares (implied by ``baseline``; ``baseline save`` sets it)."""
 
     def check_config(self) -> CheckConfig:
-        return CheckConfig.build(self.allowlist, self.settings, self.expect_role)
+        return CheckConfig.build(self.allowlist, self.settings, self.expect_role, baseline=self.baseline)
 
 
 def run_checks(snapshot: PageSnapshot, config: CheckConfig,
@@ -148,7 +153,8 @@ async def run_async(given: Sequence[str | Target], settings: RunSettings, observ
             existing, visit_state = await session.existing_state(settings.profile_dir, settings.storage_state,
                                                                  settings.timeout_s)
             options = CaptureOptions(timeout_s=settings.timeout_s, screenshot_dir=settings.screenshot_dir,
-                                     storage_state=visit_state, existing_cookies=existing, clock_probe=probe)
+                                     storage_state=visit_state, existing_cookies=existing, clock_probe=probe,
+                                     integrity=settings.integrity or settings.baseline is not None)
             config = await config_ready
 
             results = await asyncio.gather(*(check_target(session, t, settings, options, config, observer, semaphore)
@@ -282,7 +288,7 @@ async def visit_target(session: VisitSession, target: str, options: CaptureOptio
         if third_party and _needs_third_party_probe(snapshot, config):
             left = deadline - time.monotonic()
             if left > 1.0:
-                probe = await session.third_party_probe(target, replace(options, timeout_s=left))
+                probe = await session.third_party_probe(target, replace(options, timeout_s=left, integrity=False))
                 snapshot = replace(snapshot, third_party_probe=probe)
         snapshot = replace(snapshot, timings={**snapshot.timings, "total_s": elapsed()})
         return TargetResult(target, snapshot, run_checks(snapshot, config), None, attempts, elapsed())

@@ -36,6 +36,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from playwright.async_api import Browser, BrowserContext, Frame, Page, Response
 
 from preflight.capture.dom import MAX_FRAMES, read_frames
+from preflight.capture.integrity import IntegrityWatch
 from preflight.capture.neterrors import classify_error
 from preflight.capture.recorder import Recorder
 
@@ -66,6 +67,8 @@ class CaptureOptions:
     evidence_dir: Path | None = None
     """Record this visit's evidence here (``page.png``, ``visit.har``, ``trace.zip``), redacted before
     the visit returns; the runner keeps it only for a check that did not pass."""
+    integrity: bool = False
+    """Also take the digests a login-page baseline compares (``snapshot.integrity``)."""
 
 
 class CaptureFailed(Exception):
@@ -111,6 +114,10 @@ async def capture(browser: Browser, url: str, options: CaptureOptions = CaptureO
         context.on("request", recorder.on_request)
         context.on("response", recorder.on_response)
         page = await context.new_page()
+        watch = IntegrityWatch(context, page) if options.integrity else None
+        if watch is not None:
+            await watch.start()
+            context.on("response", watch.on_response)
         await guard.watch(context, page)
         if options.block_third_party_cookies:
             await _block_third_party_cookies(context, page)
@@ -169,6 +176,7 @@ async def capture(browser: Browser, url: str, options: CaptureOptions = CaptureO
         if unreadable is not None:
             code, message = unreadable
             raise CaptureFailed(code, message, partial(page.url, response.status if response else None, message))
+        integrity = await watch.collect(max(deadline, time.monotonic() + 2.0)) if watch is not None else None
         if recorder.pending:
             await asyncio.wait(set(recorder.pending), timeout=max(0.1, min(2.0, deadline - time.monotonic())))
         clock_samples: tuple[ClockSample, ...] = ()
@@ -201,6 +209,7 @@ async def capture(browser: Browser, url: str, options: CaptureOptions = CaptureO
             screenshot=screenshot,
             captured_at=captured_at,
             existing_cookies=options.existing_cookies,
+            integrity=integrity,
         ))
     finally:
         if clock_task is not None and not clock_task.done():

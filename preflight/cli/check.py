@@ -75,6 +75,8 @@ T = TypeVar("T")
               help="Apply the cookie policies in force (read from the browser's chrome://policy) to every visit.")
 @click.option("--browser-policies-from", "policies_from", metavar="chrome|msedge|PATH",
               help="Read those policies from this browser instead (implies --browser-policies).")
+@click.option("--baseline", "baseline_path", metavar="FILE",
+              help="Compare each login page with this baseline (`preflight baseline save`).")
 @click.option("-v", "--verbose", is_flag=True, help="Show informational findings too.")
 @click.pass_context
 def check(ctx: click.Context, urls: Sequence[str], browser_path: str | None, browser_channel: str | None,
@@ -86,13 +88,14 @@ def check(ctx: click.Context, urls: Sequence[str], browser_path: str | None, bro
           fail_on: str = "fail", config_path: str | None = None, expect_role: str | None = None,
           no_clock: bool = False, screenshot_dir: str | None = None, verbose: bool = False,
           storage_state: str | None = None, profile_dir: str | None = None, browser_policies: bool = False,
-          policies_from: str | None = None) -> ExitStatus:
+          policies_from: str | None = None, baseline_path: str | None = None) -> ExitStatus:
     """Visit each URL, or each [[target]] of preflight.toml (never submitting anything), and judge it.
 
     Options come from, in order: the command line, PREFLIGHT_CHECK_<OPTION> environment variables,
     preflight.toml ([run], [output], allowlist), the defaults shown.
     """
     from preflight.config.allowlist import ENV_ALLOWLIST, load_allowlist
+    from preflight.config.baseline import load_baseline
     from preflight.config.targets import merged_mappings, select_targets
     from preflight.reporters import RenderOptions, render
     from preflight.runner import RunSettings, run
@@ -155,6 +158,7 @@ def check(ctx: click.Context, urls: Sequence[str], browser_path: str | None, bro
         screenshot_dir=screenshot_folder(screenshot_dir), expect_role=expect_role, clock=not no_clock,
         storage_state=storage_state, profile_dir=profile_dir, profile_preferences=preferences,
         evidence_dir=output_folder(evidence_dir, "--evidence"),
+        baseline=load_baseline(baseline_path) if baseline_path else None,
     )
     outputs = report_outputs(as_json, json_file, junit_file, metrics_file)
     for output_format, path in outputs:

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, cast
 
 from preflight.model.report import Finding, RunReport, Severity, TargetResult, Verdict
-from preflight.model.sections import ClockSection, CookiesSection, PortalSection
-from preflight.model.serialize import schema_keywords
+from preflight.model.sections import BaselineSection, ClockSection, CookiesSection, PortalSection
+from preflight.model.serialize import omit_none, schema_keywords
 from preflight.model.snapshot import BlockedRequest, TlsFacts
 from preflight.rules.redact import redact_url
 from preflight.vet import VetResult
@@ -164,6 +164,8 @@ class ResultDocument:
     """``--confirm``: earlier checks that failed or errored, oldest first; this result is the last."""
     unconfirmed_failures: int = field(metadata=schema_keywords(minimum=0))
     """Earlier checks that failed while the last did not: flakes, not the verdict."""
+    baseline: BaselineSection | None = omit_none()
+    """``check --baseline``: how the page compares with its baseline; left out otherwise."""
 
     @classmethod
     def of(cls, result: TargetResult) -> ResultDocument:
@@ -189,7 +191,13 @@ class ResultDocument:
             error=ErrorDocument(code=result.error.code, message=result.error.message) if result.error else None,
             timings=dict(snapshot.timings) if snapshot and snapshot.timings else {"total_s": result.elapsed_s},
             screenshot=snapshot.screenshot if snapshot else None,
+            baseline=_baseline_section(result),
         )
+
+
+def _baseline_section(result: TargetResult) -> BaselineSection | None:
+    section = result.section("baseline")
+    return section if isinstance(section, BaselineSection) else None
 
 
 @dataclass(frozen=True)

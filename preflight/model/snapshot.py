@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from preflight.model.serialize import from_jsonable, omit_empty, to_jsonable
+from preflight.model.serialize import from_jsonable, omit_empty, omit_none, to_jsonable
 
 
 @dataclass(frozen=True)
@@ -246,6 +246,8 @@ class PageSnapshot:
     third_party_probe: ThirdPartyProbe | None = None
     """The page visited again with third-party cookies allowed and blocked (only when the visit
     saw a sign-in frame from another site that uses cookies)."""
+    integrity: IntegrityFacts | None = omit_none()
+    """Digests for login-page baselines (only when asked: ``baseline save``, ``check --baseline``)."""
 
     @property
     def page_urls(self) -> tuple[str, ...]:
@@ -304,3 +306,50 @@ class ThirdPartyProbe:
     """Third-party cookies blocked, as in Incognito/InPrivate, Safari, or with the setting on."""
     error: str | None = None
     """Why the comparison could not be made (launch failure, timeout)."""
+
+
+@dataclass(frozen=True)
+class ScriptFacts:
+    """One script that ran in a frame: an external file by address and content hash, an inline
+    one by content hash. The text itself is never kept."""
+
+    frame_url: str
+    """The frame it ran in (query values redacted)."""
+    url: str = ""
+    """Where an external script came from (query values redacted); ``""`` for an inline script."""
+    sha256: str = ""
+    """SHA-256 of the script's text (hex); ``""`` when its body could not be read."""
+    size: int = 0
+    integrity: bool = False
+    """The element carried a Subresource Integrity ``integrity`` attribute."""
+
+
+@dataclass(frozen=True)
+class CertificateFacts:
+    """The main document's server certificate, as DevTools handed it over (DER, digested)."""
+
+    spki_sha256: str
+    """Base64 SHA-256 of the SubjectPublicKeyInfo: the key, as Chromium pins it."""
+    issuer: str = ""
+    subject: str = ""
+    not_before: float = 0.0
+    """Unix time."""
+    not_after: float = 0.0
+    """Unix time."""
+    san: tuple[str, ...] = ()
+    """DNS names and addresses of the SubjectAlternativeName extension, sorted."""
+
+
+@dataclass(frozen=True)
+class IntegrityFacts:
+    """What a login-page baseline compares: digests, never contents."""
+
+    scripts: tuple[ScriptFacts, ...] = ()
+    favicon_url: str = ""
+    favicon_sha256: str = ""
+    """SHA-256 of the icon the browser fetched for the page (``""`` when none was fetched)."""
+    visual_hash: str = ""
+    """Difference hash of a screenshot of the page (``rules.integrity.visual_hash``)."""
+    certificate: CertificateFacts | None = None
+    elapsed_s: float = 0.0
+    """Time the digests added to the visit."""

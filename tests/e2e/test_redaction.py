@@ -30,6 +30,11 @@ def test_no_secret_appears_in_any_output(tmp_path):
                                  capture_output=True, text=True, timeout=120)
         json_run = subprocess.run(args + ["--json"], capture_output=True, text=True, timeout=120)
         typo = subprocess.run([sys.executable, "-m", "preflight", "chek", urls[0]], capture_output=True, text=True)
+        baseline = tmp_path / "baseline.json"
+        network = args[args.index("--trust-cert"):]
+        save = [sys.executable, "-m", "preflight", "baseline", "save", *urls, "--to", str(baseline), *network]
+        saved = subprocess.run(save, capture_output=True, text=True, timeout=120)
+        assert saved.returncode == 0, saved.stderr
         # The cookies really were set (otherwise this test would prove nothing).
         assert any("Set-Cookie" in str(r) or r["path"].startswith("/cookies/") for r in portal.requests)
     artifacts = {
@@ -38,6 +43,7 @@ def test_no_secret_appears_in_any_output(tmp_path):
         "json file": json_file.read_text(), "usage error": typo.stderr,
         "junit file": (tmp_path / "junit.xml").read_text(),
         "screenshot names": " ".join(p.name for p in shots.iterdir()),
+        "baseline file": baseline.read_text(), "baseline save output": saved.stdout + saved.stderr,
     }
     assert "lang=en" in artifacts["json file"]  # harmless query values stay readable
     assert '"cookies"' in artifacts["json file"]
