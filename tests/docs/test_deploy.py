@@ -56,11 +56,13 @@ KUBERNETES_VERSIONS = ("1.31.0", "latest")
 SERVE_METRICS: dict[str, set[str]] = {
     "preflight_probe_success": set(),
     "preflight_probe_duration_seconds": set(),
-    "preflight_baseline_changes": {"target", "kind"},
+    "preflight_baseline_changes": {"target", "kind"},  # login-page baselines (another branch)
     "preflight_exporter_probes_total": {"result"},
     "preflight_exporter_probes_in_flight": set(),
     "preflight_exporter_browser_restarts_total": set(),
+    "preflight_exporter_config_last_reload_successful": set(),
 }
+SERVE_PROBE_RESULTS = {"success", "failure", "error", "shed", "refused", "timeout"}  # ..._probes_total{result}
 TARGET_LABELS = {"job", "instance"}  # what Prometheus adds to every series
 
 # Options and commands issue 13 adds, with whether each option takes a value. A manifest using one
@@ -171,6 +173,35 @@ def test_alerts_use_only_metrics_and_labels_preflight_writes() -> None:
         for name, matchers in re.findall(r"\b(preflight_\w+|up)\{([^}]*)\}", expr):
             labels = set(re.findall(r"(\w+)\s*[=!]~?", matchers))
             assert labels <= known[name] | TARGET_LABELS, f"{rule['alert']}: {name} has no label {labels - known[name]}"
+
+
+def test_alerts_use_only_probe_results_serve_counts() -> None:
+    used = {value for rule in alert_rules()
+            for matcher in re.findall(r'preflight_exporter_probes_total\{result=~?"([^"]*)"', rule["expr"])
+            for value in matcher.split("|")}
+    assert used and used <= SERVE_PROBE_RESULTS
+
+
+def test_serve_metrics_are_the_exporters_once_it_exists() -> None:
+    """SERVE_METRICS is issue 13's specification; once serve is on the branch, its own names and
+    README's list of probe results must agree with it."""
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec("preflight.serve.http")
+    except ModuleNotFoundError:
+        spec = None
+    if spec is None or spec.origin is None:
+        pytest.xfail("preflight serve is not on this branch yet (issue 13)")
+    serve_http = Path(spec.origin)
+    reporter = serve_http.parents[1] / "reporters" / "metrics.py"  # the same checkout's
+    exporter = set(re.findall(r'"(preflight_exporter_\w+)"', serve_http.read_text("utf-8")))
+    probe = {f"preflight_{name}" for name in re.findall(r"\{PREFIX\}_(probe_\w+)", reporter.read_text("utf-8"))}
+    written = exporter | {f"{name}_total" for name in exporter} | probe
+    assert {name for name in SERVE_METRICS if name != "preflight_baseline_changes"} <= written
+    readme = serve_http.parents[2] / "README.md"
+    results = re.search(r"`preflight_exporter_probes_total\{result\}` \(([^)]*)\)", readme.read_text("utf-8"))
+    assert results and {r.strip() for r in results.group(1).split(",")} == SERVE_PROBE_RESULTS
 
 
 # --- Prometheus: the scrape config -------------------------------------------------------------
