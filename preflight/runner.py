@@ -73,6 +73,8 @@ class RunSettings:
     """Bound of one target, retries included; also bounds the browser launch."""
     retries: int = 1
     screenshot_dir: Path | None = None
+    keep_screenshot: bool = False
+    """Keep each page's screenshot in memory with its login form located (``--html``)."""
     storage_state: str | None = None
     profile_dir: str | None = None
     """A Chrome/Edge/Chromium profile folder whose cookies the visits carry (read from a copy)."""
@@ -132,7 +134,8 @@ async def run_async(targets: Sequence[str], settings: RunSettings, observer: Run
             existing, visit_state = await session.existing_state(settings.profile_dir, settings.storage_state,
                                                                  settings.timeout_s)
             options = CaptureOptions(timeout_s=settings.timeout_s, screenshot_dir=settings.screenshot_dir,
-                                     storage_state=visit_state, existing_cookies=existing, clock_probe=probe)
+                                     storage_state=visit_state, existing_cookies=existing, clock_probe=probe,
+                                     keep_screenshot=settings.keep_screenshot)
             config = await config_ready
 
             async def one(target: str) -> TargetResult:
@@ -191,7 +194,8 @@ async def visit_target(session: VisitSession, target: str, options: CaptureOptio
         if third_party and _needs_third_party_probe(snapshot, config):
             left = deadline - time.monotonic()
             if left > 1.0:
-                probe = await session.third_party_probe(target, replace(options, timeout_s=left))
+                probe = await session.third_party_probe(target, replace(options, timeout_s=left,
+                                                                        keep_screenshot=False))
                 snapshot = replace(snapshot, third_party_probe=probe)
         snapshot = replace(snapshot, timings={**snapshot.timings, "total_s": elapsed()})
         return TargetResult(target, snapshot, run_checks(snapshot, config), None, attempts, elapsed())

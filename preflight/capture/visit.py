@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -38,6 +38,7 @@ if TYPE_CHECKING:  # pragma: no cover
 from preflight.capture.dom import MAX_FRAMES, read_frames
 from preflight.capture.neterrors import classify_error
 from preflight.capture.recorder import Recorder
+from preflight.capture.view import FrameLayout, page_view
 
 LEAVE_S = 1.0
 """Longest wait for the page to unload at the end of a visit."""
@@ -62,6 +63,8 @@ class CaptureOptions:
     existing_cookies: ExistingCookies | None = None
     """What ``storage_state`` held, as facts, copied into the snapshot for the cookie audit."""
     clock_probe: ClockProbe | None = None
+    keep_screenshot: bool = False
+    """Keep a viewport screenshot in memory, with the login form located on it (``PageSnapshot.view``)."""
     extra_context_options: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -145,11 +148,14 @@ async def capture(browser: Browser, url: str, options: CaptureOptions = CaptureO
         # Independent reads: one round trip each, so ask for them all at once; each is bounded
         # by the deadline (a renderer stuck in a script loop answers nothing) with a safe default.
         read_until = max(deadline, time.monotonic() + 0.5)
-        hops, main_headers, tls, frames, cookies_enabled, raw_jar, screenshot = await asyncio.gather(
+        layouts: list[FrameLayout | None] | None = [] if options.keep_screenshot else None
+        hops, main_headers, tls, frames, cookies_enabled, raw_jar, screenshot, png = await asyncio.gather(
             _bounded(_redirect_chain(response), read_until, ()), _bounded(_headers(response), read_until, {}),
-            _bounded(_tls(response), read_until, None), _bounded(read_frames(page, read_until), read_until, ()),
+            _bounded(_tls(response), read_until, None),
+            _bounded(read_frames(page, read_until, layouts), read_until, ()),
             _bounded(_probe_cookies(page), read_until, None), _bounded(context.cookies(), read_until, []),
-            _bounded(_screenshot(page, options.screenshot_dir, url, read_until), read_until, None))
+            _bounded(_screenshot(page, options.screenshot_dir, url, read_until), read_until, None),
+            _bounded(_view_png(page, options.keep_screenshot, read_until), read_until, None))
         jar = tuple(facts_from_playwright(c) for c in raw_jar)
         unreadable = unreadable_reason(frames, recorder, crashed.is_set())
         if unreadable is not None:
@@ -165,7 +171,7 @@ async def capture(browser: Browser, url: str, options: CaptureOptions = CaptureO
         await _leave(page, guard, deadline)
         guard.reconcile()
         timings["total_s"] = round(time.monotonic() - started, 3)
-        return _scrub(guard, PageSnapshot(
+        seen = _scrub(guard, PageSnapshot(
             requested_url=redact_url(url),
             final_url=redact_url(final_url),
             http_status=response.status if response is not None else None,
@@ -188,6 +194,14 @@ async def capture(browser: Browser, url: str, options: CaptureOptions = CaptureO
             captured_at=captured_at,
             existing_cookies=options.existing_cookies,
         ))
+        if png is None:
+            return seen
+        # Added after scrubbing: the picture is bytes (field values hidden before it was taken),
+        # the boxes numbers; the frames are the scrubbed ones, so the frame URL is too.
+        viewport = page.viewport_size or {"width": 0, "height": 0}
+        return replace(seen, view=page_view(png, viewport["width"], viewport["height"], seen.frames,
+                                            layouts if layouts is not None and len(layouts) == len(seen.frames)
+                                            else ()))
     finally:
         if clock_task is not None and not clock_task.done():
             clock_task.cancel()
@@ -454,6 +468,27 @@ async def _screenshot(page: Page, directory: Path | None, url: str, deadline: fl
     except Exception:  # noqa: BLE001
         return None
     return str(path)
+
+
+HIDE_VALUES = """
+input:not([type=checkbox]):not([type=radio]):not([type=submit]):not([type=button]):not([type=image]):not([type=reset]),
+textarea { color: transparent !important; -webkit-text-fill-color: transparent !important; text-shadow: none !important; }
+input::placeholder, textarea::placeholder { color: #757575 !important; -webkit-text-fill-color: #757575 !important; }
+"""
+"""Applied only while the in-memory screenshot is taken (Playwright's ``style``, which reaches
+frames and shadow roots): what a field holds (a remembered user name, a pre-filled ID) must not
+reach a report as pixels. Placeholders stay readable; they show only in empty fields."""
+
+
+async def _view_png(page: Page, keep: bool, deadline: float) -> bytes | None:
+    """The viewport as PNG bytes, kept in memory (``CaptureOptions.keep_screenshot``)."""
+    if not keep:
+        return None
+    try:
+        return await page.screenshot(type="png", timeout=_ms(deadline, 5.0), animations="disabled",
+                                     scale="css", style=HIDE_VALUES)
+    except Exception:  # noqa: BLE001 - a page that cannot be pictured is still judged
+        return None
 
 
 async def _await_probe(task: asyncio.Task[tuple[ClockSample, ...]], deadline: float) -> tuple[ClockSample, ...]:
