@@ -40,6 +40,8 @@ if TYPE_CHECKING:  # pragma: no cover
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON report to stdout instead of the console report.")
 @click.option("--json-file", metavar="FILE", help="Also write the JSON report to FILE ('-' for stdout).")
 @click.option("--junit-file", metavar="FILE", help="Also write a JUnit XML report to FILE ('-' for stdout).")
+@click.option("--html", "html_file", metavar="FILE",
+              help="Also write a self-contained HTML report, with each page's screenshot, to FILE ('-' for stdout).")
 @click.option("--fail-on", type=click.Choice(["fail", "warn"]), default="fail", show_default=True,
               help="Lowest verdict that makes the exit code 1.")
 @click.option("--config", "config_path", metavar="FILE", help="preflight.toml with check thresholds.")
@@ -62,7 +64,7 @@ def check(urls: Sequence[str], browser_path: str | None, browser_channel: str | 
           config_path: str | None, expect_role: str | None,
           no_clock: bool, screenshot_dir: str | None, verbose: bool, storage_state: str | None = None,
           profile_dir: str | None = None, browser_policies: bool = False,
-          policies_from: str | None = None) -> ExitStatus:
+          policies_from: str | None = None, html_file: str | None = None) -> ExitStatus:
     """Visit each URL (never submitting anything) and judge it."""
     from preflight.config.allowlist import load_allowlist
     from preflight.reporters import RenderOptions, render
@@ -73,7 +75,8 @@ def check(urls: Sequence[str], browser_path: str | None, browser_channel: str | 
     if len(urls) > MAX_TARGETS:
         raise UsageError(f"{len(urls)} URLs given; at most {MAX_TARGETS} per run", "split the list into batches")
     stdout_writers = [name for name, used in (("--json", as_json), ("--json-file -", json_file == "-"),
-                                              ("--junit-file -", junit_file == "-")) if used]
+                                              ("--junit-file -", junit_file == "-"), ("--html -", html_file == "-"))
+                      if used]
     if len(stdout_writers) > 1:
         raise UsageError(f"{' and '.join(stdout_writers)} all write to stdout", "send all but one to a file")
     targets = [validate_target(u) for u in urls]
@@ -90,10 +93,12 @@ def check(urls: Sequence[str], browser_path: str | None, browser_channel: str | 
         jobs=jobs, timeout_s=timeout, retries=retries,
         screenshot_dir=screenshot_folder(screenshot_dir), expect_role=expect_role, clock=not no_clock,
         storage_state=storage_state, profile_dir=profile_dir, profile_preferences=preferences,
+        keep_screenshot=html_file is not None,
     )
     check_writable(json_file, "--json-file")
     check_writable(junit_file, "--junit-file")
-    outputs = report_outputs(as_json, json_file, junit_file)
+    check_writable(html_file, "--html")
+    outputs = report_outputs(as_json, json_file, junit_file, html_file)
     report = run(targets, settings, ProgressObserver(stderr_console()))
     options = RenderOptions(color=sys.stdout.isatty(), verbose=verbose)
     for output, path in outputs:
@@ -129,17 +134,20 @@ def policy_preferences(policies_from: str | None, browser_path: str | None, brow
     return cookie.preferences
 
 
-def report_outputs(as_json: bool, json_file: str | None, junit_file: str | None) -> list[tuple[OutputFormat, str]]:
+def report_outputs(as_json: bool, json_file: str | None, junit_file: str | None,
+                   html_file: str | None = None) -> list[tuple[OutputFormat, str]]:
     """Which reports go where: ``--json`` and ``-`` mean stdout; the console report when nothing else is there."""
     from preflight.reporters import OutputFormat
 
     outputs: list[tuple[OutputFormat, str]] = []
     if as_json:
         outputs.append((OutputFormat.JSON, "-"))
-    elif "-" not in (json_file, junit_file):
+    elif "-" not in (json_file, junit_file, html_file):
         outputs.append((OutputFormat.CONSOLE, "-"))
     if json_file:
         outputs.append((OutputFormat.JSON, json_file))
     if junit_file:
         outputs.append((OutputFormat.JUNIT, junit_file))
+    if html_file:
+        outputs.append((OutputFormat.HTML, html_file))
     return outputs

@@ -15,7 +15,7 @@ from preflight.config.allowlist import Allowlist
 from preflight.model.policy import PolicyReport
 from preflight.model.report import RunReport
 from preflight.reporters import allowlist as allowlist_reporter
-from preflight.reporters import json, junit, vet
+from preflight.reporters import html, json, junit, vet
 from preflight.reporters import policy as policy_reporter
 from preflight.vet import VetResult
 
@@ -24,6 +24,7 @@ class OutputFormat(enum.Enum):
     CONSOLE = "console"
     JSON = "json"
     JUNIT = "junit"
+    HTML = "html"
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ RUN_REPORTERS: Mapping[OutputFormat, Callable[[RunReport, RenderOptions], str]] 
     OutputFormat.CONSOLE: _console_run,
     OutputFormat.JSON: lambda report, _options: json.render(report),
     OutputFormat.JUNIT: lambda report, _options: junit.render(report),
+    OutputFormat.HTML: lambda report, options: html.render(report, verbose=options.verbose),
 }
 VET_REPORTERS: Mapping[OutputFormat, Callable[[Sequence[VetResult], RenderOptions], str]] = {
     OutputFormat.CONSOLE: lambda results, _options: vet.render_text(results),
