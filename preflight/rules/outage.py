@@ -27,8 +27,8 @@ def diagnose(result: TargetResult) -> tuple[DiagnosisKind, str]:
     """``(kind, one sentence for the help desk)`` for one target."""
     codes = {f.code for f in result.findings}
     if any(f.check == "domain" and f.severity is Severity.FAIL for f in result.findings):
-        return "untrusted", ("This address is not the official portal: do not sign in here; "
-                             "use the portal's official address.")
+        return "untrusted", ("Do not sign in here: the page is not the official portal, or sends the password "
+                             "elsewhere (see the domain findings); use the portal's official address.")
     error = result.error
     if error is not None and error.code in OUTAGE_ERRORS:
         what = {"target.dns": "its name does not resolve", "target.timeout": "it did not answer in time"}
