@@ -81,6 +81,8 @@ td.sev { width: 64px; } td .code { color: var(--muted); }
 dl.evidence { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: 0 10px; margin: 4px 0 0;
   font-size: 12.5px; color: var(--muted); }
 dl.evidence dd { margin: 0; overflow-wrap: anywhere; } dl.evidence dt { font-weight: 600; }
+details summary { cursor: pointer; color: var(--muted); font-size: 12.5px; width: max-content; }
+details:not([open]) { display: inline-block; margin-left: 8px; } details:not([open]) summary { display: inline; }
 .note { color: var(--muted); font-size: 13px; }
 .error-box { border-left: 5px solid var(--error); background: #fbefff; padding: 8px 12px; margin-bottom: 12px; }
 nav.toc { font-size: 14px; margin: 10px 0 0; display: flex; flex-wrap: wrap; gap: 6px 14px; }
@@ -135,16 +137,18 @@ def _target(index: int, result: TargetResult, shown: ResultDocument, verbose: bo
         f'<section class="target" id="target-{index}" data-verdict="{e(verdict)}">\n'
         f'<h2><span class="badge {e(verdict)}">{e(verdict)}</span><span class="mono">{e(shown.target)}</span></h2>\n'
         f'<div class="body">{error}<div class="columns"><div>{_facts(shown)}</div>'
-        f"<div>{_screenshot(view, shown)}</div></div>\n"
+        f"<div>{_screenshot(index, view, shown)}</div></div>\n"
         f"{_findings(shown.findings, verbose)}{_cookies(shown.cookies)}</div>\n</section>"
     )
 
 
 def _facts(shown: ResultDocument) -> str:
     rows: list[tuple[str, str]] = []
-    if shown.final_url:
+    if shown.final_url and shown.final_url != shown.target:
         rows.append(("Landed on", f'<span class="mono">{e(shown.final_url)}</span>'
                      + (f" (HTTP {shown.http_status})" if shown.http_status else "")))
+    elif shown.http_status:
+        rows.append(("Answer", f"HTTP {shown.http_status}"))
     rows.append(("Host chain", _chain(shown)))
     portal = shown.portal
     if portal is not None:
@@ -207,7 +211,7 @@ def _clock(clock: ClockSection | None) -> str:
             + (f" from {e(hosts)}" if hosts else "") + ")</span>")
 
 
-def _screenshot(view: PageView | None, shown: ResultDocument) -> str:
+def _screenshot(index: int, view: PageView | None, shown: ResultDocument) -> str:
     if view is None or not view.png:
         return '<p class="note">No screenshot: the page was not pictured (it did not load, or the capture failed).</p>'
     data = base64.b64encode(view.png).decode("ascii")
@@ -221,7 +225,7 @@ def _screenshot(view: PageView | None, shown: ResultDocument) -> str:
                        f"px, viewport {view.width}×{view.height}).")
         else:
             below = visible.y < 24
-            overlays.append(f'<div class="outline{" below" if below else ""}" id="login-outline" '
+            overlays.append(f'<div class="outline{" below" if below else ""}" id="login-outline-{index}" '
                             f'style="{_place(visible, view)}"><span class="tag">login form</span></div>')
             overlays += [f'<div class="field-box" style="{_place(box, view)}"></div>'
                          for field in view.login_fields if (box := view.clipped(field)) is not None]
@@ -232,7 +236,7 @@ def _screenshot(view: PageView | None, shown: ResultDocument) -> str:
             if view.frame_url:
                 caption += f" It sits in a frame from {host_of(view.frame_url) or view.frame_url}."
     alt = f"Screenshot of {shown.final_url or shown.target}"
-    return (f'<figure class="shot"><div class="picture"><img id="screenshot" alt="{e(alt)}" width="{view.width}" '
+    return (f'<figure class="shot"><div class="picture"><img id="screenshot-{index}" alt="{e(alt)}" width="{view.width}" '
             f'height="{view.height}" src="data:image/png;base64,{data}">{"".join(overlays)}</div>'
             f"<figcaption>{e(caption)} Field values are hidden in the picture.</figcaption></figure>")
 
@@ -253,18 +257,19 @@ def _findings(findings: Iterable[FindingDocument], verbose: bool) -> str:
     rows = "".join(
         f'<tr class="finding" data-code="{e(f.code)}"><td class="sev"><span class="badge {e(f.severity.value)}">'
         f"{e(f.severity.value)}</span></td><td>{e(f.message)} <span class=\"code mono\">{e(f.code)}</span>"
-        f"{_evidence(f.evidence)}</td></tr>" for f in shown)
+        f"{_evidence(f.evidence, open_=f.severity in (Severity.FAIL, Severity.WARN))}</td></tr>" for f in shown)
     note = (f'<p class="note">{hidden} informational finding(s) not shown (run with -v to include them).</p>'
             if hidden else "")
     table = f"<table><tbody>{rows}</tbody></table>" if rows else '<p class="note">No findings to show.</p>'
     return f"<h3>Findings</h3>{table}{note}"
 
 
-def _evidence(evidence: Mapping[str, Any]) -> str:
+def _evidence(evidence: Mapping[str, Any], open_: bool) -> str:
+    """Shown for what needs attention; one click away (``<details>``, no script) for the rest."""
     if not evidence:
         return ""
     items = "".join(f"<dt>{e(key)}</dt><dd class=\"mono\">{e(_value(value))}</dd>" for key, value in evidence.items())
-    return f'<dl class="evidence">{items}</dl>'
+    return f'<details{" open" if open_ else ""}><summary>evidence</summary><dl class="evidence">{items}</dl></details>'
 
 
 def _value(value: Any) -> str:

@@ -116,14 +116,14 @@ def test_the_outline_is_placed_in_percent_of_the_picture():
     view = PageView(png=tiny_png(), width=1280, height=720, login_form=Box(128, 72, 256, 144),
                     login_fields=(Box(128, 72, 256, 36),))
     page = html_reporter.render(report_of(healthy_result(view)))
-    assert 'id="login-outline" style="left:10.000%;top:10.000%;width:20.000%;height:20.000%"' in page
+    assert 'id="login-outline-1" style="left:10.000%;top:10.000%;width:20.000%;height:20.000%"' in page
     assert 'class="field-box" style="left:10.000%;top:10.000%;width:20.000%;height:5.000%"' in page
 
 
 def test_a_login_form_below_the_visible_part_is_said_not_drawn():
     view = PageView(png=tiny_png(), width=1280, height=720, login_form=Box(100, 900, 300, 200))
     page = html_reporter.render(report_of(healthy_result(view)))
-    assert 'id="login-outline"' not in page and "outside the visible part" in page
+    assert 'id="login-outline-1"' not in page and "outside the visible part" in page
 
 
 def test_informational_findings_only_with_verbose():
