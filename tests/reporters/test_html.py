@@ -138,3 +138,20 @@ def test_every_section_shape_renders():
     page = html_reporter.render(report, verbose=True)
     assert page.count('<section class="target"') == len(report.results)
     assert 'data-kind="outage"' in page  # the unreachable target
+
+
+def test_the_cli_writes_html_through_the_format_enum():
+    from preflight.cli.check import report_outputs
+
+    assert report_outputs(False, None, None, "r.html") == [(OutputFormat.CONSOLE, "-"), (OutputFormat.HTML, "r.html")]
+    assert report_outputs(False, None, None, "-") == [(OutputFormat.HTML, "-")]
+    assert report_outputs(True, None, "j.xml", "r.html") == [(OutputFormat.JSON, "-"), (OutputFormat.JUNIT, "j.xml"),
+                                                           (OutputFormat.HTML, "r.html")]
+
+
+def test_html_options_are_validated_before_a_browser_starts():
+    from tests.test_cli import assert_one_line_error, preflight
+
+    assert "all write to stdout" in assert_one_line_error(preflight("check", "--html", "-", "--json", "https://x.com"))
+    assert "does not exist" in assert_one_line_error(preflight("check", "--html", "/nonexistent-dir/r.html",
+                                                               "https://x.com"))
