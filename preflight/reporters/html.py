@@ -99,7 +99,7 @@ def render(report: RunReport, verbose: bool = False) -> str:
     answers = "".join(_answer(index, result, shown)
                       for index, (result, shown) in enumerate(zip(report.results, document.results), start=1))
     toc = "".join(f'<a href="#target-{i}"><span class="badge {e(r.verdict.value)}">{e(r.verdict.value)}</span> '
-                  f"{e(host_of(r.target) or r.target)}</a>" for i, r in enumerate(document.results, start=1))
+                  f"{e(_label(r.target))}</a>" for i, r in enumerate(document.results, start=1))
     return (
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         f'<meta http-equiv="Content-Security-Policy" content="{e(CSP)}">\n'
@@ -122,10 +122,23 @@ def e(value: object) -> str:
     return escape(str(value), quote=True)
 
 
+def _label(url: str, limit: int = 70) -> str:
+    """A target as people name it: host and path, no scheme (``cigna.com/app/login``)."""
+    host = host_of(url)
+    if not host:
+        return url
+    rest = url.split(host, 1)[1] if host in url else ""
+    rest = rest.split("?", 1)[0].split("#", 1)[0]
+    if rest.startswith(":"):  # a port
+        rest = rest[rest.find("/"):] if "/" in rest else ""
+    label = host + (rest if rest not in ("", "/") else "")
+    return label if len(label) <= limit else label[: limit - 1] + "…"
+
+
 def _answer(index: int, result: TargetResult, shown: ResultDocument) -> str:
     kind, sentence = diagnose(result)
     return (f'<li class="k-{e(kind)}" data-kind="{e(kind)}"><span class="kind">{e(kind)}</span>'
-            f'<a href="#target-{index}">{e(host_of(shown.target) or shown.target)}</a> — {e(sentence)}</li>')
+            f'<a href="#target-{index}">{e(_label(shown.target))}</a> — {e(sentence)}</li>')
 
 
 def _target(index: int, result: TargetResult, shown: ResultDocument, verbose: bool) -> str:

@@ -155,3 +155,11 @@ def test_html_options_are_validated_before_a_browser_starts():
     assert "all write to stdout" in assert_one_line_error(preflight("check", "--html", "-", "--json", "https://x.com"))
     assert "does not exist" in assert_one_line_error(preflight("check", "--html", "/nonexistent-dir/r.html",
                                                                "https://x.com"))
+
+
+def test_targets_on_one_host_are_told_apart_by_their_path():
+    login, down = healthy_result(), TargetResult("https://cignaforhcp.cigna.com/app/login?token=x", None, (),
+                                                 TargetError("target.timeout", "no answer"))
+    page = html_reporter.render(report_of(login, down))
+    assert ">cignaforhcp.cigna.com</a>" in page and ">cignaforhcp.cigna.com/app/login</a>" in page
+    assert 'data-kind="outage"' in page
