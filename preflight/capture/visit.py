@@ -149,7 +149,7 @@ async def capture(browser: Browser, url: str, options: CaptureOptions = CaptureO
         # by the deadline (a renderer stuck in a script loop answers nothing) with a safe default.
         read_until = max(deadline, time.monotonic() + 0.5)
         layouts: list[FrameLayout | None] | None = [] if options.keep_screenshot else None
-        hops, main_headers, tls, frames, cookies_enabled, raw_jar, screenshot, png = await asyncio.gather(
+        hops, main_headers, tls, frames, cookies_enabled, raw_jar, screenshot, picture = await asyncio.gather(
             _bounded(_redirect_chain(response), read_until, ()), _bounded(_headers(response), read_until, {}),
             _bounded(_tls(response), read_until, None),
             _bounded(read_frames(page, read_until, layouts), read_until, ()),
@@ -194,14 +194,14 @@ async def capture(browser: Browser, url: str, options: CaptureOptions = CaptureO
             captured_at=captured_at,
             existing_cookies=options.existing_cookies,
         ))
-        if png is None:
+        if picture is None:
             return seen
         # Added after scrubbing: the picture is bytes (field values hidden before it was taken),
         # the boxes numbers; the frames are the scrubbed ones, so the frame URL is too.
         viewport = page.viewport_size or {"width": 0, "height": 0}
-        return replace(seen, view=page_view(png, viewport["width"], viewport["height"], seen.frames,
-                                            layouts if layouts is not None and len(layouts) == len(seen.frames)
-                                            else ()))
+        view = page_view(picture[0], viewport["width"], viewport["height"], seen.frames,
+                         layouts if layouts is not None and len(layouts) == len(seen.frames) else ())
+        return replace(seen, view=replace(view, masked=picture[1]))
     finally:
         if clock_task is not None and not clock_task.done():
             clock_task.cancel()
@@ -470,24 +470,60 @@ async def _screenshot(page: Page, directory: Path | None, url: str, deadline: fl
     return str(path)
 
 
-HIDE_VALUES = """
-input:not([type=checkbox]):not([type=radio]):not([type=submit]):not([type=button]):not([type=image]):not([type=reset]),
-textarea { color: transparent !important; -webkit-text-fill-color: transparent !important; text-shadow: none !important; }
-input::placeholder, textarea::placeholder { color: #757575 !important; -webkit-text-fill-color: #757575 !important; }
-"""
-"""Applied only while the in-memory screenshot is taken (Playwright's ``style``, which reaches
-frames and shadow roots): what a field holds (a remembered user name, a pre-filled ID) must not
-reach a report as pixels. Placeholders stay readable; they show only in empty fields."""
+_TEXT_CONTROLS = ("input:not([type=checkbox]):not([type=radio]):not([type=submit]):not([type=button])"
+                  ":not([type=image]):not([type=reset]):not([type=hidden]):not([type=range]):not([type=color]), "
+                  "textarea")
+"""Controls whose value shows as text: what a field holds must never reach a report as pixels.
+Playwright's ``style`` option (making values transparent) was tried first and dropped: a page whose
+CSP forbids inline styles refuses that stylesheet (measured on Chromium 156), masks it cannot."""
+
+_HOLDS_VALUE = """(selector) => {
+  const roots = [document];
+  const walker = document.createTreeWalker(document.documentElement || document, NodeFilter.SHOW_ELEMENT);
+  for (let n = 0; walker.nextNode() && n < 20000; n++) if (walker.currentNode.shadowRoot) roots.push(walker.currentNode.shadowRoot);
+  const inputValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').get;
+  const areaValue = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value').get;
+  return roots.some((root) => Array.from(root.querySelectorAll(selector)).some((el) =>
+    !!(el.tagName === 'INPUT' ? inputValue.call(el) : areaValue.call(el))));
+}"""
+"""Whether any text control of a frame (open shadow roots included) holds a value, read through the
+prototypes' getters as ``dom.js`` reads ``has_value``: an element's own ``value`` property does not
+hide one."""
+
+MASK_COLOR = "#e9ecef"
+"""A light grey: a masked field reads as an empty box, not as an alarm."""
 
 
-async def _view_png(page: Page, keep: bool, deadline: float) -> bytes | None:
-    """The viewport as PNG bytes, kept in memory (``CaptureOptions.keep_screenshot``)."""
+async def _values_present(page: Page, deadline: float) -> bool:
+    """Any frame's field holds a value, or a frame did not answer (then assume it does)."""
+    frames = page.frames[:MAX_FRAMES]
+    answers = await asyncio.wait_for(
+        asyncio.gather(*(frame.evaluate(_HOLDS_VALUE, _TEXT_CONTROLS) for frame in frames), return_exceptions=True),
+        timeout=max(0.1, min(2.0, deadline - time.monotonic())))
+    return any(answer is not False for answer in answers)
+
+
+async def _picture(page: Page, masked: bool, deadline: float) -> bytes:
+    # Masks are boxes Playwright paints over the controls, which no page CSP can refuse.
+    masks = [frame.locator(_TEXT_CONTROLS) for frame in page.frames[:MAX_FRAMES]] if masked else []
+    return await page.screenshot(type="png", timeout=_ms(deadline, 5.0), animations="disabled", scale="css",
+                                 mask=masks, mask_color=MASK_COLOR)
+
+
+async def _view_png(page: Page, keep: bool, deadline: float) -> tuple[bytes, bool] | None:
+    """The viewport as PNG bytes, kept in memory (``CaptureOptions.keep_screenshot``). When any field
+    holds a value, every text field is masked (a flat box over it); a value a script put in while the
+    picture was taken makes it taken again, masked. Fields in closed shadow roots are out of reach.
+    Returns ``(png, masked)``."""
     if not keep:
         return None
     try:
-        return await page.screenshot(type="png", timeout=_ms(deadline, 5.0), animations="disabled",
-                                     scale="css", style=HIDE_VALUES)
-    except Exception:  # noqa: BLE001 - a page that cannot be pictured is still judged
+        masked = await _values_present(page, deadline)
+        png = await _picture(page, masked, deadline)
+        if not masked and await _values_present(page, deadline):
+            masked, png = True, await _picture(page, True, deadline)
+        return png, masked
+    except Exception:  # noqa: BLE001 - a page that cannot be pictured (or checked) is still judged, unpictured
         return None
 
 

@@ -237,6 +237,8 @@ class PageView:
     """The visible controls of that form a person types into or ticks."""
     frame_url: str = ""
     """URL of the frame holding the form when it is not the main page."""
+    masked: bool = False
+    """Fields held values, so every text field is painted over in the picture."""
 
     def clipped(self, box: Box) -> Box | None:
         """``box`` cut to the screenshot, ``None`` when none of it is on the picture."""

@@ -251,7 +251,11 @@ def _screenshot(index: int, view: PageView | None, shown: ResultDocument) -> str
     alt = f"Screenshot of {shown.final_url or shown.target}"
     return (f'<figure class="shot"><div class="picture"><img id="screenshot-{index}" alt="{e(alt)}" width="{view.width}" '
             f'height="{view.height}" src="data:image/png;base64,{data}">{"".join(overlays)}</div>'
-            f"<figcaption>{e(caption)} Field values are hidden in the picture.</figcaption></figure>")
+            f"<figcaption>{e(caption)} {e(_MASKED if view.masked else _EMPTY)}</figcaption></figure>")
+
+
+_MASKED = "Fields held values (pre-filled by the page or a saved session): all are painted grey in the picture."
+_EMPTY = "No field held a value when the picture was taken."
 
 
 def _place(box: Box, view: PageView) -> str:

@@ -13,7 +13,7 @@ import struct
 import pytest
 
 from preflight.capture import browser as browser_mod
-from preflight.capture.visit import HIDE_VALUES, CaptureOptions, capture
+from preflight.capture.visit import CaptureOptions, capture
 from preflight.model.snapshot import Box
 from tests.browser.test_corpus_capture import _corpus_site
 
@@ -96,6 +96,7 @@ async def test_the_login_form_is_located_in_frames_shadow_roots_and_formless_pag
                     assert any(near(field, measured) for field in view.login_fields), (why, measured, view.login_fields)
                     assert view.login_form is not None and inside(measured, view.login_form), (why, view.login_form)
                     assert bool(view.frame_url) == (why == "cross-origin iframe"), why
+                    assert not view.masked, why  # no field holds a value: the page as a person sees it
             finally:
                 await browser.close()
 
@@ -114,33 +115,55 @@ async def test_without_the_option_nothing_is_kept(corpus_site):
     assert snapshot.view is None and snapshot.frames
 
 
+CSP = """<meta http-equiv="Content-Security-Policy" content="default-src 'self'; style-src 'self'">"""
+SHAPES = {
+    "plain": FILLED,
+    "csp": FILLED.replace("<title>", CSP + "<title>"),  # refuses injected stylesheets (Playwright's style)
+    "framed": '<!doctype html><title>Portal</title><h1>Portal</h1>'
+              '<iframe src="http://idp.example.net/NAME/" width="600" height="400"></iframe>',
+}
+
+
 async def test_field_values_never_show_in_the_picture(corpus_site, tmp_path):
+    """Two values, one picture: whatever a field holds, the screenshot is the same, in a plain
+    page, a page whose CSP refuses injected styles, and a cross-site frame."""
     from playwright.async_api import async_playwright
 
-    secret = "SENTINEL-user-4242"
-    for name, value, password in (("filled", f'value="{secret}"', 'value="hunter2hunter2"'), ("empty", "", "")):
-        page_dir = tmp_path / "login.example.org" / name
-        page_dir.mkdir(parents=True)
-        (page_dir / "index.html").write_text(FILLED.replace("VALUE", value).replace("PASS", password))
+    values = {"a": "SENTINEL-user-4242", "b": "someone.else@example.org"}
+    for shape, markup in SHAPES.items():
+        for name, value in values.items():
+            folder = tmp_path / "login.example.org" / f"{shape}-{name}"
+            folder.mkdir(parents=True)
+            filled = FILLED.replace("VALUE", f'value="{value}"').replace("PASS", f'value="{value[::-1]}"')
+            if shape == "framed":
+                inner = tmp_path / "idp.example.net" / f"{shape}-{name}"
+                inner.mkdir(parents=True)
+                (inner / "index.html").write_text(filled)
+                filled = markup.replace("NAME", f"{shape}-{name}")
+            elif shape == "csp":
+                filled = filled.replace("<title>", CSP + "<title>")
+            (folder / "index.html").write_text(filled)
+    pictures: dict[tuple[str, str], bytes] = {}
     with corpus_site.serve_corpus(tmp_path) as port:
         async with async_playwright() as playwright:
             browser = await launched(playwright, corpus_site, port)
             try:
-                filled = await capture(browser, "http://login.example.org/filled/", OPTIONS)
-                empty = await capture(browser, "http://login.example.org/empty/", OPTIONS)
-                # The control: without the style, the two pages do look different.
+                for shape in SHAPES:
+                    for name in values:
+                        snapshot = await capture(browser, f"http://login.example.org/{shape}-{name}/", OPTIONS)
+                        assert snapshot.view is not None and snapshot.view.masked, (shape, name)
+                        pictures[shape, name] = snapshot.view.png
+                        holds = [i.has_value for frame in snapshot.frames for i in frame.inputs]
+                        assert any(holds) and values[name] not in repr(snapshot.to_dict()), (shape, name)
+                # The control: a plain screenshot does show the values (else this proves nothing).
                 raw = []
-                for name in ("filled", "empty"):
+                for name in values:
                     page = await browser.new_page()
-                    await page.goto(f"http://login.example.org/{name}/")
+                    await page.goto(f"http://login.example.org/csp-{name}/")
                     raw.append(await page.screenshot(type="png", scale="css", animations="disabled"))
-                    hidden = await page.screenshot(type="png", scale="css", animations="disabled", style=HIDE_VALUES)
                     await page.close()
             finally:
                 await browser.close()
-    assert filled.view is not None and empty.view is not None
-    assert raw[0] != raw[1], "the filled page must look different without hiding (else this proves nothing)"
-    assert filled.view.png == empty.view.png, "a field value reached the screenshot"
-    assert hidden == empty.view.png
-    assert filled.frames[0].inputs[0].has_value and secret not in repr(filled.to_dict())
-
+    assert raw[0] != raw[1]
+    for shape in SHAPES:
+        assert pictures[shape, "a"] == pictures[shape, "b"], f"a field value reached the {shape} picture"
