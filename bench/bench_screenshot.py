@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from playwright.async_api import async_playwright  # noqa: E402
 
 from preflight.capture import browser as browser_mod  # noqa: E402
-from preflight.capture.visit import CaptureOptions, capture  # noqa: E402
+from preflight.capture.visit import CaptureOptions, _view_png, capture  # noqa: E402
 from preflight.config.network import parse_connect_to, spki_hash  # noqa: E402
 from preflight.mock.server import MockPortal  # noqa: E402
 
@@ -53,8 +53,18 @@ async def main(rounds: int) -> None:
                             if snapshot.view is not None:
                                 sizes.append(len(snapshot.view.png))
                         extra.append(took[True] - took[False])
+                # The picture alone, on a page already loaded: what the visit's parallel reads wait for.
+                page = await browser.new_page()
+                await page.goto(portal.url(HOSTS[0]))
+                alone = []
+                for _ in range(rounds):
+                    started = time.perf_counter()
+                    assert await _view_png(page, True, time.monotonic() + 10) is not None
+                    alone.append(time.perf_counter() - started)
+                await page.close()
             finally:
                 await browser.close()
+    print(f"the picture alone (value check, PNG, value check): median {statistics.median(alone) * 1000:.0f} ms")
     extra.sort()
     print(f"{len(extra)} paired visits: screenshot adds median {statistics.median(extra) * 1000:+.0f} ms, "
           f"p90 {extra[int(0.9 * (len(extra) - 1))] * 1000:+.0f} ms; PNG {statistics.median(sizes) / 1024:.0f} KiB "

@@ -231,6 +231,12 @@ def _screenshot(index: int, view: PageView | None, shown: ResultDocument) -> str
     overlays = []
     caption = "No login form on this page."
     form = view.login_form
+    portal = shown.portal
+    if portal is None or portal.login_form in ("none", "sso"):
+        form = None  # the portal check found no form to type into: nothing to outline
+    elif form is None or (portal.frame_url or "") != view.frame_url:
+        form = None  # the fields capture located are not the form the portal check judged
+        caption = "The login form could not be placed on the picture."
     if form is not None:
         visible = view.clipped(form)
         if visible is None:

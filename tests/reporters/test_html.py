@@ -163,3 +163,16 @@ def test_targets_on_one_host_are_told_apart_by_their_path():
     page = html_reporter.render(report_of(login, down))
     assert ">cignaforhcp.cigna.com</a>" in page and ">cignaforhcp.cigna.com/app/login</a>" in page
     assert 'data-kind="outage"' in page
+
+
+def test_the_outline_follows_the_portal_check():
+    view = PageView(png=tiny_png(), width=1280, height=720, login_form=Box(128, 72, 256, 144))
+    no_login = TargetResult("https://cignaforhcp.cigna.com/", replace(healthy_result().snapshot, frames=(), view=view),
+                            run_checks(replace(healthy_result().snapshot, frames=()), CONFIG))
+    assert no_login.section("portal").login_form == "none"
+    page = html_reporter.render(report_of(no_login))
+    assert 'id="login-outline-1"' not in page and "No login form on this page." in page
+    # located in a frame while the portal check judged the main page's form: not drawn
+    elsewhere = healthy_result(replace(view, frame_url="https://login.example.net/"))
+    page = html_reporter.render(report_of(elsewhere))
+    assert 'id="login-outline-1"' not in page and "could not be placed" in page
