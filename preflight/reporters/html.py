@@ -161,7 +161,7 @@ def _facts(shown: ResultDocument) -> str:
         rows.append(("Landed on", f'<span class="mono">{e(shown.final_url)}</span>'
                      + (f" (HTTP {shown.http_status})" if shown.http_status else "")))
     elif shown.http_status:
-        rows.append(("Answer", f"HTTP {shown.http_status}"))
+        rows.append(("HTTP status", str(shown.http_status)))
     rows.append(("Host chain", _chain(shown)))
     portal = shown.portal
     if portal is not None:
