@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -66,6 +66,9 @@ class CaptureOptions:
     keep_screenshot: bool = False
     """Keep a viewport screenshot in memory, with the login form located on it (``PageSnapshot.view``)."""
     extra_context_options: Mapping[str, Any] = field(default_factory=dict)
+    evidence_dir: Path | None = None
+    """Record this visit's evidence here (``page.png``, ``visit.har``, ``trace.zip``), redacted before
+    the visit returns; the runner keeps it only for a check that did not pass."""
 
 
 class CaptureFailed(Exception):
@@ -94,10 +97,19 @@ async def capture(browser: Browser, url: str, options: CaptureOptions = CaptureO
     if options.storage_state:
         context_options["storage_state"] = options.storage_state
     context_options.update(options.extra_context_options)
+    evidence = options.evidence_dir
+    if evidence is not None:
+        # Headers and cookies only: bodies can hold anything, and a failing page is judged by its
+        # requests, not their content.
+        context_options.update(record_har_path=str(evidence / HAR_NAME), record_har_content="omit")
     context = await browser.new_context(**context_options)
     clock_task: asyncio.Task[tuple[ClockSample, ...]] | None = None
     timings: dict[str, float] = {}
+    page: Page | None = None
+    shot_taken = False
     try:
+        if evidence is not None:
+            await _start_trace(context)
         await guard.install(context)
         context.on("request", recorder.on_request)
         context.on("response", recorder.on_response)
@@ -156,6 +168,8 @@ async def capture(browser: Browser, url: str, options: CaptureOptions = CaptureO
             _bounded(_probe_cookies(page), read_until, None), _bounded(context.cookies(), read_until, []),
             _bounded(_screenshot(page, options.screenshot_dir, url, read_until), read_until, None),
             _bounded(_view_png(page, options.keep_screenshot, read_until), read_until, None))
+        if evidence is not None:
+            shot_taken = await _evidence_screenshot(page, evidence, read_until)
         jar = tuple(facts_from_playwright(c) for c in raw_jar)
         unreadable = unreadable_reason(frames, recorder, crashed.is_set())
         if unreadable is not None:
@@ -205,7 +219,14 @@ async def capture(browser: Browser, url: str, options: CaptureOptions = CaptureO
     finally:
         if clock_task is not None and not clock_task.done():
             clock_task.cancel()
+        cookie_values: list[str] = []
+        if evidence is not None:
+            if page is not None and not shot_taken:
+                await _evidence_screenshot(page, evidence, time.monotonic() + EVIDENCE_SHOT_S)
+            cookie_values = await _finish_trace(context, evidence)
         await close_context(context, guard)
+        if evidence is not None:
+            await asyncio.to_thread(seal_evidence, evidence, (*guard.secrets, *cookie_values))
 
 
 def _scrub(guard: guard_mod.SubmissionGuard, snapshot: PageSnapshot) -> PageSnapshot:
@@ -456,6 +477,63 @@ async def _probe_cookies(page: Page) -> bool | None:
         return await asyncio.wait_for(page.evaluate(_COOKIE_PROBE), timeout=3)
     except Exception:  # noqa: BLE001
         return None
+
+
+HAR_NAME, TRACE_NAME, SHOT_NAME = "visit.har", "trace.zip", "page.png"
+SEALED_MARK = ".redacted"
+"""Written last by ``seal_evidence``: a folder without it may hold unredacted files and is deleted."""
+EVIDENCE_SHOT_S = 2.0
+"""Longest wait for the evidence screenshot of a visit that broke off."""
+TRACE_STOP_S = 3.0
+
+
+async def _start_trace(context: BrowserContext) -> None:
+    """DOM snapshots and network, no screencast: a frame of video would show what fields hold."""
+    try:
+        await asyncio.wait_for(context.tracing.start(snapshots=True, screenshots=False, sources=False),
+                               timeout=TRACE_STOP_S)
+    except Exception:  # noqa: BLE001 - no trace is no evidence, not a failed visit
+        pass
+
+
+async def _finish_trace(context: BrowserContext, folder: Path) -> list[str]:
+    """Stop the trace into ``folder``; the visit's cookie values, which redaction must remove."""
+    values: list[str] = []
+    try:
+        values = [c.get("value", "") for c in await asyncio.wait_for(context.cookies(), timeout=1.0)]
+    except Exception:  # noqa: BLE001
+        pass
+    try:
+        await asyncio.wait_for(context.tracing.stop(path=str(folder / TRACE_NAME)), timeout=TRACE_STOP_S)
+    except Exception:  # noqa: BLE001 - a hung browser: no trace
+        (folder / TRACE_NAME).unlink(missing_ok=True)
+    return [v for v in values if v]
+
+
+async def _evidence_screenshot(page: Page, folder: Path, deadline: float) -> bool:
+    """The viewport, every form control masked: evidence shows the page, never what a field holds."""
+    try:
+        controls = page.locator("input, textarea, select, [contenteditable]")
+        await page.screenshot(path=str(folder / SHOT_NAME), timeout=_ms(deadline, 5.0), animations="disabled",
+                              mask=[controls], mask_color="#7f7f7f")
+        return True
+    except Exception:  # noqa: BLE001 - a closed or hung page: no screenshot
+        return False
+
+
+def seal_evidence(folder: Path, secrets: Sequence[str]) -> None:
+    """Redact the HAR and the trace in place; a file that cannot be redacted is deleted, never kept."""
+    from preflight.rules.artifacts import redact_har, redact_trace
+
+    for name, redact in ((HAR_NAME, redact_har), (TRACE_NAME, redact_trace)):
+        path = folder / name
+        if not path.exists():
+            continue
+        try:
+            path.write_bytes(redact(path.read_bytes(), secrets))
+        except Exception:  # noqa: BLE001 - unreadable or half-written: not evidence we may keep
+            path.unlink(missing_ok=True)
+    (folder / SEALED_MARK).touch()
 
 
 async def _screenshot(page: Page, directory: Path | None, url: str, deadline: float) -> str | None:

@@ -98,11 +98,38 @@ class ErrorDocument:
 
 
 @dataclass(frozen=True)
+class RecheckDocument:
+    """An earlier check of the target that failed or errored (``--confirm``)."""
+
+    verdict: Verdict
+    """``fail`` or ``error``."""
+    error: ErrorDocument | None
+    """Why it could not be checked, if it could not."""
+    findings: tuple[FindingDocument, ...]
+    """Its warning and failing findings."""
+    elapsed_s: float = field(metadata=schema_keywords(minimum=0))
+    """Seconds it took."""
+    evidence: tuple[str, ...]
+    """Evidence files kept for it (``--evidence``)."""
+
+    @classmethod
+    def of(cls, result: TargetResult) -> RecheckDocument:
+        return cls(verdict=result.verdict,
+                   error=ErrorDocument(code=result.error.code, message=result.error.message) if result.error else None,
+                   findings=tuple(FindingDocument.of(f) for f in result.findings if f.severity.rank >= 2),
+                   elapsed_s=result.elapsed_s, evidence=result.evidence)
+
+
+@dataclass(frozen=True)
 class ResultDocument:
     """What preflight found for one target URL."""
 
     target: str
     """The URL as given, token-like values and userinfo redacted."""
+    name: str | None
+    """The ``[[target]]`` name in preflight.toml; null for a URL given on the command line."""
+    tags: tuple[str, ...]
+    """The target's tags."""
     final_url: str | None
     """Where the visit landed; null without a visit."""
     redirects: tuple[str, ...]
@@ -131,12 +158,23 @@ class ResultDocument:
     """Seconds per phase of the visit; ``total_s`` always."""
     screenshot: str | None
     """Path of the screenshot taken, if any."""
+    evidence: tuple[str, ...]
+    """``--evidence``: screenshot, HAR and trace kept for this check (only when it did not pass)."""
+    rechecks: tuple[RecheckDocument, ...]
+    """``--confirm``: earlier checks that failed or errored, oldest first; this result is the last."""
+    unconfirmed_failures: int = field(metadata=schema_keywords(minimum=0))
+    """Earlier checks that failed while the last did not: flakes, not the verdict."""
 
     @classmethod
     def of(cls, result: TargetResult) -> ResultDocument:
         snapshot = result.snapshot
         return cls(
             target=redact_url(result.target),
+            name=result.name or None,
+            tags=result.tags,
+            evidence=result.evidence,
+            rechecks=tuple(RecheckDocument.of(r) for r in result.rechecks),
+            unconfirmed_failures=result.unconfirmed_failures,
             final_url=snapshot.final_url if snapshot else None,
             redirects=tuple(hop.url for hop in snapshot.redirects) if snapshot else (),
             http_status=snapshot.http_status if snapshot else None,
@@ -229,5 +267,6 @@ class PolicyDocument:
     """``policy.*`` findings (README's code table)."""
 
 
-__all__ = ["BlockedRequestDocument", "ErrorDocument", "FindingDocument", "ResultDocument", "RunDocument",
+__all__ = ["BlockedRequestDocument", "ErrorDocument", "FindingDocument", "RecheckDocument", "ResultDocument",
+           "RunDocument",
            "PolicyDocument", "PolicyRowDocument", "TlsDocument", "VetDocument"]

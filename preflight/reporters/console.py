@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 from rich.console import Console
 from rich.markup import escape
@@ -29,7 +30,16 @@ def render(report: RunReport, color: bool = False, width: int = 100, verbose: bo
 
 def _target(console: Console, result: TargetResult, verbose: bool) -> None:
     verdict = result.verdict
-    console.rule(f"[{_VERDICT[verdict]}]{verdict.value.upper()}[/] {escape(result.target)}", align="left")
+    title = f"{escape(result.name)} [dim]{escape(result.target)}[/]" if result.name else escape(result.target)
+    console.rule(f"[{_VERDICT[verdict]}]{verdict.value.upper()}[/] {title}", align="left")
+    if result.rechecks:
+        earlier = ", ".join(r.verdict.value for r in result.rechecks)
+        outcome = ("confirmed" if verdict.value in ("fail", "error")
+                   else f"not confirmed: {result.unconfirmed_failures} flaky check(s)")
+        console.print(f"  checked {1 + len(result.rechecks)} times ({earlier}, then {verdict.value}): {outcome}")
+    if result.evidence:
+        console.print(f"  evidence: {escape(str(Path(result.evidence[0]).parent))}/ "
+                      f"({', '.join(Path(p).name for p in result.evidence)})")
     snapshot = result.snapshot
     if snapshot is not None and snapshot.final_url and snapshot.final_url != result.target:
         console.print(f"  landed on {escape(snapshot.final_url)}"

@@ -87,7 +87,12 @@ def full_report() -> RunReport:
     results = [TargetResult(s.requested_url, s, run_checks(s, cigna))
                for s in [*corpus_snapshots(), *clock_snapshots(), *landing_snapshots()]]
     results += [TargetResult(s.requested_url, s, run_checks(s, EXAMPLE)) for s in cookie_snapshots()]
-    results.append(TargetResult("https://down.example/", None, (), TargetError("target.unreachable", "refused"),
-                                attempts=2, elapsed_s=1.5))
+    down = TargetResult("https://down.example/", None, (), TargetError("target.unreachable", "refused"),
+                        attempts=2, elapsed_s=1.5, evidence=("ev/down/check-1/page.png",))
+    results.append(down)
+    # A target of preflight.toml whose first check failed and whose confirming check did not.
+    passing = next(r for r in results if r.verdict.value in ("pass", "warn"))
+    results.append(replace(passing, name="cigna-provider", tags=("prod", "cigna"), rechecks=(down,),
+                           evidence=("ev/cigna-provider/check-2/visit.har",)))
     return RunReport(results=tuple(results), allowlist_path="<packaged default>", browser="test",
                      started_at=1_800_000_000.0, elapsed_s=12.5)
