@@ -86,6 +86,8 @@ details:not([open]) { display: inline-block; margin-left: 8px; } details:not([op
 .note { color: var(--muted); font-size: 13px; }
 .error-box { border-left: 5px solid var(--error); background: #fbefff; padding: 8px 12px; margin-bottom: 12px; }
 nav.toc { font-size: 14px; margin: 10px 0 0; display: flex; flex-wrap: wrap; gap: 6px 14px; }
+.tag-chip { font-size: 12px; font-weight: 600; color: var(--muted); border: 1px solid var(--line);
+  border-radius: 10px; padding: 0 8px; }
 nav.toc a { color: var(--ink); text-decoration: none; } nav.toc a:hover { text-decoration: underline; }
 """
 
@@ -99,7 +101,7 @@ def render(report: RunReport, verbose: bool = False) -> str:
     answers = "".join(_answer(index, result, shown)
                       for index, (result, shown) in enumerate(zip(report.results, document.results), start=1))
     toc = "".join(f'<a href="#target-{i}"><span class="badge {e(r.verdict.value)}">{e(r.verdict.value)}</span> '
-                  f"{e(_label(r.target))}</a>" for i, r in enumerate(document.results, start=1))
+                  f"{e(r.name or _label(r.target))}</a>" for i, r in enumerate(document.results, start=1))
     return (
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         f'<meta http-equiv="Content-Security-Policy" content="{e(CSP)}">\n'
@@ -138,7 +140,7 @@ def _label(url: str, limit: int = 70) -> str:
 def _answer(index: int, result: TargetResult, shown: ResultDocument) -> str:
     kind, sentence = diagnose(result)
     return (f'<li class="k-{e(kind)}" data-kind="{e(kind)}"><span class="kind">{e(kind)}</span>'
-            f'<a href="#target-{index}">{e(_label(shown.target))}</a> — {e(sentence)}</li>')
+            f'<a href="#target-{index}">{e(shown.name or _label(shown.target))}</a> — {e(sentence)}</li>')
 
 
 def _target(index: int, result: TargetResult, shown: ResultDocument, verbose: bool) -> str:
@@ -148,11 +150,17 @@ def _target(index: int, result: TargetResult, shown: ResultDocument, verbose: bo
              f'<span class="code mono">({e(shown.error.code)})</span></div>') if shown.error else ""
     return (
         f'<section class="target" id="target-{index}" data-verdict="{e(verdict)}">\n'
-        f'<h2><span class="badge {e(verdict)}">{e(verdict)}</span><span class="mono">{e(shown.target)}</span></h2>\n'
+        f'<h2><span class="badge {e(verdict)}">{e(verdict)}</span>{_title(shown)}</h2>\n'
         f'<div class="body">{error}<div class="columns"><div>{_facts(shown)}</div>'
         f"<div>{_screenshot(index, view, shown)}</div></div>\n"
         f"{_findings(shown.findings, verbose)}{_cookies(shown.cookies)}</div>\n</section>"
     )
+
+
+def _title(shown: ResultDocument) -> str:
+    tags = "".join(f'<span class="tag-chip">{e(tag)}</span>' for tag in shown.tags)
+    url = f'<span class="mono">{e(shown.target)}</span>'
+    return f"<span>{e(shown.name)}</span> {url}{tags}" if shown.name else url + tags
 
 
 def _facts(shown: ResultDocument) -> str:
@@ -174,6 +182,13 @@ def _facts(shown: ResultDocument) -> str:
     if shown.blocked_requests:
         rows.append(("Stopped", f"{len(shown.blocked_requests)} request(s) the no-submission guard stopped"))
     rows.append(("Time", f"{shown.timings.get('total_s', 0.0):.2f} s, {shown.attempts} attempt(s)"))
+    if shown.rechecks:
+        earlier = ", ".join(f"{r.verdict.value} ({r.elapsed_s:.1f} s)" for r in shown.rechecks)
+        flaky = (f' <span class="note">— {shown.unconfirmed_failures} unconfirmed failure(s): the last check '
+                 "did not fail</span>") if shown.unconfirmed_failures else ""
+        rows.append(("Checked", f"{len(shown.rechecks) + 1} times (--confirm); earlier: {e(earlier)}{flaky}"))
+    if shown.evidence:
+        rows.append(("Evidence", "<br>".join(f'<span class="mono">{e(path)}</span>' for path in shown.evidence)))
     return '<dl class="facts">' + "".join(f"<dt>{e(name)}</dt><dd>{value}</dd>" for name, value in rows) + "</dl>"
 
 

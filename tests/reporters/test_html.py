@@ -143,10 +143,11 @@ def test_every_section_shape_renders():
 def test_the_cli_writes_html_through_the_format_enum():
     from preflight.cli.check import report_outputs
 
-    assert report_outputs(False, None, None, "r.html") == [(OutputFormat.CONSOLE, "-"), (OutputFormat.HTML, "r.html")]
-    assert report_outputs(False, None, None, "-") == [(OutputFormat.HTML, "-")]
-    assert report_outputs(True, None, "j.xml", "r.html") == [(OutputFormat.JSON, "-"), (OutputFormat.JUNIT, "j.xml"),
-                                                           (OutputFormat.HTML, "r.html")]
+    assert report_outputs(False, None, None, html_file="r.html") == [(OutputFormat.CONSOLE, "-"),
+                                                                     (OutputFormat.HTML, "r.html")]
+    assert report_outputs(False, None, None, html_file="-") == [(OutputFormat.HTML, "-")]
+    assert report_outputs(True, None, "j.xml", html_file="r.html") == [
+        (OutputFormat.JSON, "-"), (OutputFormat.JUNIT, "j.xml"), (OutputFormat.HTML, "r.html")]
 
 
 def test_html_options_are_validated_before_a_browser_starts():
@@ -176,3 +177,13 @@ def test_the_outline_follows_the_portal_check():
     elsewhere = healthy_result(replace(view, frame_url="https://login.example.net/"))
     page = html_reporter.render(report_of(elsewhere))
     assert 'id="login-outline-1"' not in page and "could not be placed" in page
+
+
+def test_fleet_targets_show_their_name_tags_rechecks_and_evidence():
+    first = TargetResult("https://cignaforhcp.cigna.com/", None, (), TargetError("target.timeout", "no answer"),
+                         elapsed_s=2.0, evidence=("evidence/hcp/1/page.png",))
+    last = replace(healthy_result(), name="hcp <prod>", tags=("prod",), rechecks=(first,))
+    page = html_reporter.render(report_of(last))
+    assert "hcp &lt;prod&gt;" in page and '<span class="tag-chip">prod</span>' in page
+    assert "2 times (--confirm); earlier: error (2.0 s)" in page and "1 unconfirmed failure(s)" in page
+    assert 'href="evidence' not in page  # paths are text: the page links to nothing
