@@ -181,10 +181,10 @@ def check(ctx: click.Context, urls: Sequence[str], browser_path: str | None, bro
 
 def push_metrics(report: RunReport, gateway: str, job: str) -> bool:
     """Push to the Pushgateway; a failure is one line on stderr (the reports are written already)."""
-    from preflight.reporters import metrics
+    from preflight.publish import push_to_gateway
 
     try:
-        metrics.push(report, gateway, job)
+        push_to_gateway(report, gateway, job)
     except Exception as exc:  # noqa: BLE001 - urllib raises URLError, HTTPError, OSError, ValueError
         click.echo(f"preflight: error: cannot push the metrics to {redact_url(gateway)}: "
                    f"{redact_text(str(getattr(exc, 'reason', exc)))[:200]} — check the Pushgateway URL", err=True)
