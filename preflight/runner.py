@@ -81,6 +81,8 @@ class RunSettings:
     """Bound of one target, retries included; also bounds the browser launch."""
     retries: int = 1
     screenshot_dir: Path | None = None
+    keep_screenshot: bool = False
+    """Keep each page's screenshot in memory with its login form located (``--html``)."""
     storage_state: str | None = None
     profile_dir: str | None = None
     """A Chrome/Edge/Chromium profile folder whose cookies the visits carry (read from a copy)."""
@@ -154,7 +156,8 @@ async def run_async(given: Sequence[str | Target], settings: RunSettings, observ
                                                                  settings.timeout_s)
             options = CaptureOptions(timeout_s=settings.timeout_s, screenshot_dir=settings.screenshot_dir,
                                      storage_state=visit_state, existing_cookies=existing, clock_probe=probe,
-                                     integrity=settings.integrity or settings.baseline is not None)
+                                     integrity=settings.integrity or settings.baseline is not None,
+                                     keep_screenshot=settings.keep_screenshot)
             config = await config_ready
 
             results = await asyncio.gather(*(check_target(session, t, settings, options, config, observer, semaphore)
@@ -288,7 +291,8 @@ async def visit_target(session: VisitSession, target: str, options: CaptureOptio
         if third_party and _needs_third_party_probe(snapshot, config):
             left = deadline - time.monotonic()
             if left > 1.0:
-                probe = await session.third_party_probe(target, replace(options, timeout_s=left, integrity=False))
+                probe = await session.third_party_probe(target, replace(options, timeout_s=left, integrity=False,
+                                                                        keep_screenshot=False))
                 snapshot = replace(snapshot, third_party_probe=probe)
         snapshot = replace(snapshot, timings={**snapshot.timings, "total_s": elapsed()})
         return TargetResult(target, snapshot, run_checks(snapshot, config), None, attempts, elapsed())

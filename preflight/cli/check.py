@@ -52,6 +52,8 @@ T = TypeVar("T")
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON report to stdout instead of the console report.")
 @click.option("--json-file", metavar="FILE", help="Also write the JSON report to FILE ('-' for stdout).")
 @click.option("--junit-file", metavar="FILE", help="Also write a JUnit XML report to FILE ('-' for stdout).")
+@click.option("--html", "html_file", metavar="FILE",
+              help="Also write a self-contained HTML report, with each page's screenshot, to FILE ('-' for stdout).")
 @click.option("--metrics", "metrics_file", metavar="FILE",
               help="Also write Prometheus metrics to FILE (node_exporter's textfile collector; '-' for stdout).")
 @click.option("--pushgateway", "pushgateway", metavar="URL",
@@ -88,7 +90,8 @@ def check(ctx: click.Context, urls: Sequence[str], browser_path: str | None, bro
           fail_on: str = "fail", config_path: str | None = None, expect_role: str | None = None,
           no_clock: bool = False, screenshot_dir: str | None = None, verbose: bool = False,
           storage_state: str | None = None, profile_dir: str | None = None, browser_policies: bool = False,
-          policies_from: str | None = None, baseline_path: str | None = None) -> ExitStatus:
+          policies_from: str | None = None, baseline_path: str | None = None,
+          html_file: str | None = None) -> ExitStatus:
     """Visit each URL, or each [[target]] of preflight.toml (never submitting anything), and judge it.
 
     Options come from, in order: the command line, PREFLIGHT_CHECK_<OPTION> environment variables,
@@ -117,6 +120,7 @@ def check(ctx: click.Context, urls: Sequence[str], browser_path: str | None, bro
     json_file = json_file or output.json_file
     junit_file = junit_file or output.junit_file
     metrics_file = metrics_file or output.metrics_file
+    html_file = html_file or output.html_file
     evidence_dir = evidence_dir or output.evidence_dir
     if allowlist_path is None and not os.environ.get(ENV_ALLOWLIST):
         allowlist_path = check_settings.allowlist
@@ -138,7 +142,8 @@ def check(ctx: click.Context, urls: Sequence[str], browser_path: str | None, bro
                          "usage: preflight check https://cignaforhcp.cigna.com/ (or add [[target]]s to preflight.toml)")
     stdout_writers = [name for name, used in (("--json", as_json), ("--json-file -", json_file == "-"),
                                               ("--junit-file -", junit_file == "-"),
-                                              ("--metrics -", metrics_file == "-")) if used]
+                                              ("--metrics -", metrics_file == "-"), ("--html -", html_file == "-"))
+                      if used]
     if len(stdout_writers) > 1:
         raise UsageError(f"{' and '.join(stdout_writers)} all write to stdout", "send all but one to a file")
     check_browser_path(browser_path)
@@ -157,10 +162,10 @@ def check(ctx: click.Context, urls: Sequence[str], browser_path: str | None, bro
         jobs=jobs, timeout_s=timeout, retries=retries, confirm=confirm,
         screenshot_dir=screenshot_folder(screenshot_dir), expect_role=expect_role, clock=not no_clock,
         storage_state=storage_state, profile_dir=profile_dir, profile_preferences=preferences,
-        evidence_dir=output_folder(evidence_dir, "--evidence"),
+        evidence_dir=output_folder(evidence_dir, "--evidence"), keep_screenshot=html_file is not None,
         baseline=load_baseline(baseline_path) if baseline_path else None,
     )
-    outputs = report_outputs(as_json, json_file, junit_file, metrics_file)
+    outputs = report_outputs(as_json, json_file, junit_file, metrics_file, html_file)
     for output_format, path in outputs:
         check_writable(path, OPTION_OF[output_format.value])
     with ProgressObserver.for_stderr([t.label for t in targets]) as observer:
@@ -249,17 +254,17 @@ def policy_preferences(policies_from: str | None, browser_path: str | None, brow
 
 
 def report_outputs(as_json: bool, json_file: str | None, junit_file: str | None,
-                   metrics_file: str | None = None) -> list[tuple[OutputFormat, str]]:
+                   metrics_file: str | None = None, html_file: str | None = None) -> list[tuple[OutputFormat, str]]:
     """Which reports go where: ``--json`` and ``-`` mean stdout; the console report when nothing else is there."""
     from preflight.reporters import OutputFormat
 
     outputs: list[tuple[OutputFormat, str]] = []
     if as_json:
         outputs.append((OutputFormat.JSON, "-"))
-    elif "-" not in (json_file, junit_file, metrics_file):
+    elif "-" not in (json_file, junit_file, metrics_file, html_file):
         outputs.append((OutputFormat.CONSOLE, "-"))
     for output_format, path in ((OutputFormat.JSON, json_file), (OutputFormat.JUNIT, junit_file),
-                                (OutputFormat.METRICS, metrics_file)):
+                                (OutputFormat.METRICS, metrics_file), (OutputFormat.HTML, html_file)):
         if path:
             outputs.append((output_format, path))
     return outputs

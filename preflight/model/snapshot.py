@@ -211,6 +211,45 @@ class ClockSample:
 
 
 @dataclass(frozen=True)
+class Box:
+    """A rectangle in CSS pixels, relative to the top left corner of a ``PageView`` screenshot."""
+
+    x: float
+    y: float
+    width: float
+    height: float
+
+
+@dataclass(frozen=True)
+class PageView:
+    """What the page looked like: a viewport screenshot kept in memory (for ``--html``), and where
+    on it the login form stands. Field values are hidden before the picture is taken."""
+
+    png: bytes
+    width: int
+    """Viewport width, CSS pixels (the PNG is this wide at device scale 1)."""
+    height: int
+    """Viewport height, CSS pixels."""
+    login_form: Box | None = None
+    """The form holding the page's login fields (or the group of those fields when there is no
+    ``<form>``); ``None`` without login fields. May reach past the viewport: see ``clipped``."""
+    login_fields: tuple[Box, ...] = ()
+    """The visible controls of that form a person types into or ticks."""
+    frame_url: str = ""
+    """URL of the frame holding the form when it is not the main page."""
+    masked: bool = False
+    """Fields held values, so every text field is painted over in the picture."""
+
+    def clipped(self, box: Box) -> Box | None:
+        """``box`` cut to the screenshot, ``None`` when none of it is on the picture."""
+        left, top = max(0.0, box.x), max(0.0, box.y)
+        right, bottom = min(float(self.width), box.x + box.width), min(float(self.height), box.y + box.height)
+        if right - left < 1 or bottom - top < 1:
+            return None
+        return Box(left, top, right - left, bottom - top)
+
+
+@dataclass(frozen=True)
 class PageSnapshot:
     """Everything one visit saw, as plain data. Checks read only this."""
 
@@ -237,6 +276,8 @@ class PageSnapshot:
     """False when the page never fired ``load`` within the time allowed (captured as it was)."""
     timings: Mapping[str, float] = field(default_factory=dict)
     screenshot: str | None = None
+    view: PageView | None = omit_none()
+    """The page as a picture, with its login form located (only when a report asked for it)."""
     captured_at: float = 0.0
     """Local Unix time when the main response arrived."""
     error: str | None = None

@@ -15,7 +15,7 @@ from preflight.config.allowlist import Allowlist
 from preflight.model.policy import PolicyReport
 from preflight.model.report import RunReport
 from preflight.reporters import allowlist as allowlist_reporter
-from preflight.reporters import github, json, junit, vet
+from preflight.reporters import github, html, json, junit, vet
 from preflight.reporters import policy as policy_reporter
 from preflight.vet import VetResult
 
@@ -24,6 +24,8 @@ class OutputFormat(enum.Enum):
     CONSOLE = "console"
     JSON = "json"
     JUNIT = "junit"
+    HTML = "html"
+    """One self-contained page for people, with screenshots."""
     METRICS = "metrics"
     """Prometheus text format (node_exporter's textfile collector)."""
     GITHUB = "github"
@@ -56,6 +58,7 @@ RUN_REPORTERS: Mapping[OutputFormat, Callable[[RunReport, RenderOptions], str]] 
     OutputFormat.CONSOLE: _console_run,
     OutputFormat.JSON: lambda report, _options: json.render(report),
     OutputFormat.JUNIT: lambda report, _options: junit.render(report),
+    OutputFormat.HTML: lambda report, options: html.render(report, verbose=options.verbose),
     OutputFormat.METRICS: lambda report, _options: _metrics(report),
     OutputFormat.GITHUB: lambda report, _options: github.workflow_commands(report),
     OutputFormat.MARKDOWN: lambda report, _options: github.summary(report),
