@@ -16,6 +16,7 @@ from preflight.model.report import Finding, RunReport, Severity, TargetResult, V
 from preflight.model.sections import BaselineSection, ClockSection, CookiesSection, PortalSection
 from preflight.model.serialize import omit_none, schema_keywords
 from preflight.model.snapshot import BlockedRequest, TlsFacts
+from preflight.rules.outage import diagnose
 from preflight.rules.redact import redact_url
 from preflight.vet import VetResult
 
@@ -98,6 +99,18 @@ class ErrorDocument:
 
 
 @dataclass(frozen=True)
+class DiagnosisDocument:
+    """Outage or account? The help desk's first question, answered for this target."""
+
+    kind: Literal["outage", "maintenance", "healthy", "untrusted", "unknown"]
+    """``outage``: unreachable, DNS, timeout or 5xx (nobody's account can fix it); ``maintenance``:
+    the page says so; ``untrusted``: not the official portal; ``healthy``: a login page that works,
+    so a failing sign-in is the account's; ``unknown``: cannot tell."""
+    says: str
+    """The answer in one sentence."""
+
+
+@dataclass(frozen=True)
 class RecheckDocument:
     """An earlier check of the target that failed or errored (``--confirm``)."""
 
@@ -164,6 +177,8 @@ class ResultDocument:
     """``--confirm``: earlier checks that failed or errored, oldest first; this result is the last."""
     unconfirmed_failures: int = field(metadata=schema_keywords(minimum=0))
     """Earlier checks that failed while the last did not: flakes, not the verdict."""
+    diagnosis: DiagnosisDocument
+    """Outage or account?"""
     baseline: BaselineSection | None = omit_none()
     """``check --baseline``: how the page compares with its baseline; left out otherwise."""
 
@@ -177,6 +192,7 @@ class ResultDocument:
             evidence=result.evidence,
             rechecks=tuple(RecheckDocument.of(r) for r in result.rechecks),
             unconfirmed_failures=result.unconfirmed_failures,
+            diagnosis=DiagnosisDocument(*diagnose(result)),
             final_url=snapshot.final_url if snapshot else None,
             redirects=tuple(hop.url for hop in snapshot.redirects) if snapshot else (),
             http_status=snapshot.http_status if snapshot else None,
@@ -275,6 +291,6 @@ class PolicyDocument:
     """``policy.*`` findings (README's code table)."""
 
 
-__all__ = ["BlockedRequestDocument", "ErrorDocument", "FindingDocument", "RecheckDocument", "ResultDocument",
+__all__ = ["BlockedRequestDocument", "DiagnosisDocument", "ErrorDocument", "FindingDocument", "RecheckDocument", "ResultDocument",
            "RunDocument",
            "PolicyDocument", "PolicyRowDocument", "TlsDocument", "VetDocument"]

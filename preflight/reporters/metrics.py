@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from prometheus_client import CollectorRegistry, Gauge, generate_latest
 
 from preflight.model.report import RunReport, Severity, TargetResult, Verdict
+from preflight.rules.outage import diagnose
 
 PREFIX = "preflight"
 
@@ -42,6 +43,8 @@ def registry_for(results: Sequence[TargetResult], report: RunReport | None = Non
     unconfirmed = gauge("unconfirmed_failures", "Checks that failed or errored while the confirming check "
                         "did not (flakes, not verdicts).")
     blocked = gauge("blocked_requests", "Requests the no-submission guard stopped.")
+    diagnosis = gauge("diagnosis", "Outage or account? 1 for the target's kind (outage, maintenance, untrusted, "
+                      "healthy, unknown), 0 for the others.", ("target", "kind"))
 
     for result in results:
         label = result.label
@@ -72,6 +75,9 @@ def registry_for(results: Sequence[TargetResult], report: RunReport | None = Non
         attempts.labels(label).set(1 + len(result.rechecks))
         unconfirmed.labels(label).set(result.unconfirmed_failures)
         blocked.labels(label).set(len(snapshot.blocked_requests) if snapshot is not None else 0)
+        kind = diagnose(result)[0]
+        for name in ("outage", "maintenance", "untrusted", "healthy", "unknown"):
+            diagnosis.labels(label, name).set(1 if name == kind else 0)
     if report is not None:
         gauge("run_timestamp_seconds", "Unix time this run started.", ()).set(report.started_at)
         gauge("run_duration_seconds", "Wall-clock seconds of the whole run.", ()).set(report.elapsed_s)

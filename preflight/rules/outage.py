@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal
 
 from preflight.model.report import Severity, TargetResult, Verdict
@@ -46,3 +47,29 @@ def diagnose(result: TargetResult) -> tuple[DiagnosisKind, str]:
         state = "is up (mind its warnings)" if result.verdict is Verdict.WARN else "is up and passes"
         return "healthy", f"The login page {state}: {ACCOUNT_ADVICE}."
     return "unknown", "Could not tell an outage from an account problem: read the findings below."
+
+
+def run_summary(results: Sequence[TargetResult]) -> str:
+    """The help desk's answer for a whole run, in one line: a single target's sentence, or how many
+    targets are of each kind, naming those that are not healthy."""
+    if not results:
+        return "No target was checked."
+    if len(results) == 1:
+        return diagnose(results[0])[1]
+    named: dict[str, list[str]] = {}
+    for result in results:
+        named.setdefault(diagnose(result)[0], []).append(result.label)
+    parts = []
+    for kind in ("outage", "maintenance", "untrusted", "unknown", "healthy"):
+        labels = named.get(kind)
+        if not labels:
+            continue
+        shown = "" if kind == "healthy" else " (" + ", ".join(labels[:4]) + (", …" if len(labels) > 4 else "") + ")"
+        parts.append(f"{len(labels)} {KIND_WORDS[kind]}{shown}")
+    tail = (" — for the healthy ones, " + ACCOUNT_ADVICE) if "healthy" in named else ""
+    return "; ".join(parts) + tail + "."
+
+
+KIND_WORDS = {"outage": "down or unreachable (an outage: no account can fix it)",
+              "maintenance": "down for maintenance", "untrusted": "not the official portal (do not sign in)",
+              "unknown": "unclear (read the findings)", "healthy": "healthy login page(s)"}

@@ -66,3 +66,14 @@ def test_a_page_without_login_that_is_not_down_is_unknown():
     # and a TLS error is not called an outage: it can be this network's interception
     assert diagnose(TargetResult(HCP, None, (), TargetError("target.tls", "bad certificate")))[0] == "unknown"
 
+
+
+def test_run_summary_counts_kinds_and_names_what_is_not_healthy():
+    from preflight.model.report import TargetError, TargetResult
+    from preflight.rules.outage import run_summary
+
+    down = TargetResult("https://a.example/", None, (), TargetError("target.dns", "no such host"), name="a")
+    other = TargetResult("https://b.example/", None, (), TargetError("target.timeout", "slow"), name="b")
+    assert run_summary([down]).startswith("The portal is unreachable (its name does not resolve)")
+    assert run_summary([down, other]).startswith("2 down or unreachable (an outage: no account can fix it) (a, b)")
+    assert run_summary([]) == "No target was checked."
