@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test install install-test browser bench lint clean
+.PHONY: demo test install install-test browser tools bench lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,11 @@ browser: $(BIN)/python
 demo: install browser
 	$(BIN)/preflight demo
 
-test: install-test browser lint
+# promtool, Prometheus, the Pushgateway and actionlint for the tests that run them (not for demo).
+tools: $(BIN)/python
+	sh scripts/ensure-tools.sh $(BIN)/python
+
+test: install-test browser tools lint
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 lint: install-test

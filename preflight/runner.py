@@ -8,6 +8,9 @@ target's ``--timeout``: retries and the browser launch included.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import shutil
+import tempfile
 import time
 import traceback
 from collections.abc import Mapping, Sequence
@@ -21,12 +24,17 @@ from preflight.checks import CHECKS, PARTIAL_CHECKS, CheckConfig
 from preflight.config.allowlist import Allowlist
 from preflight.config.network import HostMapping
 from preflight.config.settings import Settings
-from preflight.model.report import CheckResult, RunReport, TargetError, TargetResult
+from preflight.config.targets import Target
+from preflight.model.baseline import BaselineDocument
+from preflight.model.report import CheckResult, RunReport, TargetError, TargetResult, Verdict
 from preflight.model.snapshot import PageSnapshot, ThirdPartyProbe
 from preflight.rules.redact import redact_url
 
 MIN_RETRY_S = 2.0
 """A retry starts only when at least this much of the target's time is left."""
+
+CONFIRM_PAUSE_S = 1.0
+"""``--confirm``: the pause before a target that failed or errored is checked again."""
 
 
 class RunObserver(Protocol):
@@ -73,6 +81,8 @@ class RunSettings:
     """Bound of one target, retries included; also bounds the browser launch."""
     retries: int = 1
     screenshot_dir: Path | None = None
+    keep_screenshot: bool = False
+    """Keep each page's screenshot in memory with its login form located (``--html``)."""
     storage_state: str | None = None
     profile_dir: str | None = None
     """A Chrome/Edge/Chromium profile folder whose cookies the visits carry (read from a copy)."""
@@ -80,13 +90,22 @@ class RunSettings:
     """Compare visits with third-party cookies allowed and blocked when a sign-in frame needs them."""
     expect_role: str | None = None
     clock: bool = True
+    confirm: int = 0
+    """Check a target that failed or errored again, up to this many times (each within its timeout)."""
+    confirm_pause_s: float = CONFIRM_PAUSE_S
+    evidence_dir: Path | None = None
+    """``--evidence``: a screenshot, HAR and trace of each check that did not pass, redacted, in here."""
     settings: Settings = Settings()
     """Check thresholds from ``preflight.toml``."""
     profile_preferences: Mapping[str, Any] | None = None
     """``--browser-policies``: cookie settings of the policies in force, applied to every visit."""
+    baseline: BaselineDocument | None = None
+    """``check --baseline``: the login-page baseline each visit is compared with."""
+    integrity: bool = False
+    """Take the digests a baseline compares (implied by ``baseline``; ``baseline save`` sets it)."""
 
     def check_config(self) -> CheckConfig:
-        return CheckConfig.build(self.allowlist, self.settings, self.expect_role)
+        return CheckConfig.build(self.allowlist, self.settings, self.expect_role, baseline=self.baseline)
 
 
 def run_checks(snapshot: PageSnapshot, config: CheckConfig,
@@ -106,47 +125,43 @@ def run_checks(snapshot: PageSnapshot, config: CheckConfig,
     return tuple(results)
 
 
-def run(targets: Sequence[str], settings: RunSettings, observer: RunObserver | None = None) -> RunReport:
+def run(targets: Sequence[str | Target], settings: RunSettings, observer: RunObserver | None = None) -> RunReport:
     """Synchronous entry point: the whole run, browser started and stopped inside."""
     return asyncio.run(run_async(targets, settings, observer or NullObserver()))
 
 
-async def run_async(targets: Sequence[str], settings: RunSettings, observer: RunObserver) -> RunReport:
+def as_targets(targets: Sequence[str | Target]) -> tuple[Target, ...]:
+    return tuple(t if isinstance(t, Target) else Target(url=t) for t in targets)
+
+
+async def run_async(given: Sequence[str | Target], settings: RunSettings, observer: RunObserver) -> RunReport:
     from preflight.capture.clockprobe import make_probe
+
+    targets = as_targets(given)
 
     started = time.time()
     # The checks' tables (vocabulary, lookalike brands, suffix list) are built in a thread while
     # the driver and browser start, not after the first visit.
     config_ready = asyncio.ensure_future(asyncio.to_thread(_warm_config, settings))
-    spec = BrowserSpec(settings.browser_path, settings.browser_channel, settings.mappings, settings.trust_certs,
-                       launch_timeout_s=settings.timeout_s, reachable_hosts=settings.allowlist.hosts,
-                       profile_preferences=settings.profile_preferences)
+    spec = browser_spec(settings)
     probe = make_probe(settings.mappings, settings.trust_certs, settings.allowlist) if settings.clock else None
     if probe is not None:
         # The official targets' clocks are measured while the browser starts, not after the page loads.
         for target in targets[:max(1, settings.jobs)]:
-            probe.prefetch(target)
+            probe.prefetch(target.url)
     try:
         async with BrowserSession(spec) as session:
             semaphore = asyncio.Semaphore(max(1, settings.jobs))
             existing, visit_state = await session.existing_state(settings.profile_dir, settings.storage_state,
                                                                  settings.timeout_s)
             options = CaptureOptions(timeout_s=settings.timeout_s, screenshot_dir=settings.screenshot_dir,
-                                     storage_state=visit_state, existing_cookies=existing, clock_probe=probe)
+                                     storage_state=visit_state, existing_cookies=existing, clock_probe=probe,
+                                     integrity=settings.integrity or settings.baseline is not None,
+                                     keep_screenshot=settings.keep_screenshot)
             config = await config_ready
 
-            async def one(target: str) -> TargetResult:
-                async with semaphore:
-                    # Only capture sees the target as typed; everything shown gets it redacted.
-                    shown = redact_url(target)
-                    observer.target_started(shown)
-                    result = await visit_target(session, target, options, config, settings.retries, observer,
-                                                third_party=settings.third_party_probe, shown=shown)
-                    result = replace(result, target=shown)
-                    observer.target_finished(result)
-                    return result
-
-            results = await asyncio.gather(*(one(t) for t in targets))
+            results = await asyncio.gather(*(check_target(session, t, settings, options, config, observer, semaphore)
+                                             for t in targets))
             browser = session.description
     finally:
         config_ready.cancel()
@@ -154,6 +169,91 @@ async def run_async(targets: Sequence[str], settings: RunSettings, observer: Run
             probe.close()
     return RunReport(results=tuple(results), allowlist_path=settings.allowlist.source,
                      browser=browser, started_at=started, elapsed_s=round(time.time() - started, 3))
+
+
+class EvidenceFolder:
+    """One check's evidence: recorded into a private temporary folder, then moved to
+    ``--evidence DIR/<target>/`` when the check did not pass (and the capture sealed it, i.e.
+    redacted every file); deleted in every other case, an interrupted run included."""
+
+    def __init__(self, root: Path | None, label: str, check: int) -> None:
+        self.root, self.label, self.check = root, label, check
+        self.incoming: Path | None = None
+
+    def __enter__(self) -> EvidenceFolder:
+        if self.root is not None:
+            self.incoming = Path(tempfile.mkdtemp(prefix="preflight-evidence-"))
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.incoming is not None:
+            shutil.rmtree(self.incoming, ignore_errors=True)
+
+    def keep(self, wanted: bool) -> tuple[str, ...]:
+        from preflight.capture.visit import SEALED_MARK
+
+        if not wanted or self.root is None or self.incoming is None or not (self.incoming / SEALED_MARK).exists():
+            return ()
+        folder = self.root / evidence_slug(self.label) / f"check-{self.check}"
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True, exist_ok=True)
+        kept = []
+        for item in sorted(self.incoming.iterdir()):
+            if item.name == SEALED_MARK:
+                continue
+            shutil.move(str(item), folder / item.name)
+            kept.append(str(folder / item.name))
+        return tuple(kept)
+
+
+def evidence_slug(label: str) -> str:
+    """A file-name-safe folder for a target: its name, or its URL's host and a short digest."""
+    import hashlib
+    import re
+
+    if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}", label):
+        return label
+    from preflight.rules.hosts import host_of
+
+    host = re.sub(r"[^A-Za-z0-9.-]", "_", host_of(label) or "target")[:60]
+    return f"{host}-{hashlib.sha256(label.encode()).hexdigest()[:8]}"
+
+
+async def check_target(session: VisitSession, target: Target, settings: RunSettings, options: CaptureOptions,
+                       config: CheckConfig, observer: RunObserver,
+                       slot: asyncio.Semaphore | None = None) -> TargetResult:
+    """One target of a run (or one probe of the exporter): its visit, retries, ``--confirm``
+    rechecks and evidence, inside ``slot`` (the run's ``--jobs``) for each visit."""
+    # Only capture sees the target as typed; everything shown gets it redacted.
+    shown = redact_url(target.url)
+    label = target.name or shown
+    own_options = replace(options, timeout_s=target.timeout_s or settings.timeout_s)
+    own_config = replace(config, expect_role=target.expect or settings.expect_role)
+    rechecks: list[TargetResult] = []
+    while True:
+        async with slot if slot is not None else contextlib.nullcontext():
+            observer.target_started(label)
+            with EvidenceFolder(settings.evidence_dir, label, len(rechecks) + 1) as evidence:
+                result = await visit_target(session, target.url, replace(own_options, evidence_dir=evidence.incoming),
+                                            own_config, settings.retries, observer,
+                                            third_party=settings.third_party_probe, shown=label)
+                result = replace(result, target=shown, name=target.name, tags=target.tags,
+                                 evidence=evidence.keep(result.verdict is not Verdict.PASS))
+        if result.verdict not in (Verdict.FAIL, Verdict.ERROR) or len(rechecks) >= settings.confirm \
+                or result.crashed_checks:
+            break
+        rechecks.append(result)
+        observer.note(f"{label}: {result.verdict.value}; checking again to confirm ({len(rechecks)}/{settings.confirm})")
+        await asyncio.sleep(settings.confirm_pause_s)
+    result = replace(result, rechecks=tuple(rechecks))
+    observer.target_finished(result)
+    return result
+
+
+def browser_spec(settings: RunSettings) -> BrowserSpec:
+    return BrowserSpec(settings.browser_path, settings.browser_channel, settings.mappings, settings.trust_certs,
+                       launch_timeout_s=settings.timeout_s, reachable_hosts=settings.allowlist.hosts,
+                       profile_preferences=settings.profile_preferences)
 
 
 def _warm_config(settings: RunSettings) -> CheckConfig:
@@ -191,7 +291,8 @@ async def visit_target(session: VisitSession, target: str, options: CaptureOptio
         if third_party and _needs_third_party_probe(snapshot, config):
             left = deadline - time.monotonic()
             if left > 1.0:
-                probe = await session.third_party_probe(target, replace(options, timeout_s=left))
+                probe = await session.third_party_probe(target, replace(options, timeout_s=left, integrity=False,
+                                                                        keep_screenshot=False))
                 snapshot = replace(snapshot, third_party_probe=probe)
         snapshot = replace(snapshot, timings={**snapshot.timings, "total_s": elapsed()})
         return TargetResult(target, snapshot, run_checks(snapshot, config), None, attempts, elapsed())

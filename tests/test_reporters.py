@@ -121,16 +121,43 @@ def test_snapshot_round_trips_through_json():
     assert again == original
 
 
-def test_junit_has_one_case_per_target_with_failures_and_errors():
+def test_junit_has_a_suite_per_target_with_a_case_per_check():
     import xml.etree.ElementTree as ET
 
     from preflight.reporters import junit
 
     report = report_of(with_findings(Severity.PASS), with_findings(Severity.FAIL),
                        TargetResult("https://down.example/", None, (), TargetError("target.unreachable", "refused")))
-    suite = ET.fromstring(junit.render(report).split("?>", 1)[1])
-    assert suite.get("tests") == "3" and suite.get("failures") == "1" and suite.get("errors") == "1"
-    cases = suite.findall("testcase")
-    assert cases[0].find("failure") is None and cases[0].find("error") is None
-    assert cases[1].find("failure").get("type") == "domain.x0"
-    assert cases[2].find("error").get("type") == "target.unreachable"
+    root = ET.fromstring(junit.render(report).split("?>", 1)[1])
+    assert root.tag == "testsuites" and root.get("failures") == "1" and root.get("errors") == "1"
+    suites = root.findall("testsuite")
+    assert len(suites) == 3
+    passing, failing, down = suites
+    assert [c.get("name") for c in passing.findall("testcase")] == ["visit", "domain"]
+    assert all(c.find("failure") is None and c.find("error") is None for c in passing.findall("testcase"))
+    domain = failing.findall("testcase")[1]
+    assert domain.find("failure").get("type") == "domain.x0"
+    assert down.find("testcase").find("error").get("type") == "target.unreachable"
+    assert root.get("tests") == str(sum(int(s.get("tests")) for s in suites)) == "5"
+
+
+def test_junit_records_confirm_rechecks_and_attaches_evidence():
+    import xml.etree.ElementTree as ET
+    from dataclasses import replace
+
+    from preflight.reporters import junit
+
+    flaky = TargetResult("https://down.example/", None, (), TargetError("target.unreachable", "refused"),
+                         evidence=("/ev/down/check-1/page.png",))
+    last = replace(with_findings(Severity.PASS), rechecks=(flaky,))
+    still = replace(with_findings(Severity.FAIL), rechecks=(with_findings(Severity.FAIL),),
+                    evidence=("/ev/x/check-2/trace.zip",))
+    root = ET.fromstring(junit.render(report_of(last, still)).split("?>", 1)[1])
+    first, second = root.findall("testsuite")
+    visit = first.find("testcase")
+    assert visit.find("flakyError") is not None and visit.find("error") is None
+    assert "[[ATTACHMENT|/ev/down/check-1/page.png]]" in visit.find("flakyError").find("system-out").text
+    assert {p.get("name"): p.get("value") for p in first.find("properties")}["unconfirmed_failures"] == "1"
+    visit = second.find("testcase")
+    assert visit.find("rerunFailure") is not None
+    assert "[[ATTACHMENT|/ev/x/check-2/trace.zip]]" in visit.find("system-out").text

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Mapping
 from contextlib import AsyncExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from preflight.capture import browser as browser_mod
@@ -127,7 +127,8 @@ class BrowserSession:
         from preflight.capture.third_party import third_party_probe
 
         assert self._playwright is not None and self._launch is not None
-        return await third_party_probe(self._playwright, self._launch, await self._get(), target, options)
+        return await third_party_probe(self._playwright, self._launch, await self._get(), target,
+                                       replace(options, evidence_dir=None))
 
     async def existing_state(self, profile_dir: str | None, storage_state: str | None,
                              timeout_s: float) -> tuple[ExistingCookies | None, dict[str, Any] | None]:

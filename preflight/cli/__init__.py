@@ -14,11 +14,14 @@ from collections.abc import Sequence
 import click
 
 from preflight import __version__
-from preflight.cli import allowlist, check, demo, doctor, mock_portal, policy, vet
+from preflight.cli import allowlist, baseline, check, demo, doctor, mock_portal, policy, serve, vet
 from preflight.cli.params import CONTEXT_SETTINGS
 from preflight.errors import PreflightError
 from preflight.rules.redact import redact_text
 from preflight.status import ExitStatus
+
+ENV_PREFIX = "PREFLIGHT"
+"""Click's convention: ``PREFLIGHT_CHECK_JOBS=2`` is ``preflight check --jobs 2`` unless the flag is given."""
 
 
 @click.group(context_settings=CONTEXT_SETTINGS)
@@ -32,7 +35,7 @@ def cli(traceback: bool) -> None:
 
 
 for command in (check.check, vet.vet, demo.demo, mock_portal.mock_portal, allowlist.allowlist, doctor.doctor,
-                policy.policy):
+                policy.policy, serve.serve, baseline.baseline):
     cli.add_command(command)
 
 
@@ -44,7 +47,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     show_traceback = "--traceback" in args
     try:
-        status = cli.main(args=args, prog_name="preflight", standalone_mode=False)
+        status = cli.main(args=args, prog_name="preflight", standalone_mode=False, auto_envvar_prefix=ENV_PREFIX)
     except PreflightError as exc:
         return _fail(str(exc), exc.exit_code)
     except click.exceptions.NoSuchOption as exc:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 
@@ -17,32 +18,53 @@ from preflight.cli.params import (
     check_writable,
     host_mappings,
     load_check_settings,
+    output_folder,
     screenshot_folder,
-    stderr_console,
     validate_existing_state,
     validate_target,
     write_output,
 )
 from preflight.cli.progress import ProgressObserver
+from preflight.config.targets import Target
 from preflight.errors import UsageError
+from preflight.rules.redact import redact_text, redact_url
 from preflight.status import ExitStatus
 
 if TYPE_CHECKING:  # pragma: no cover
-    from preflight.reporters import OutputFormat
+    from preflight.model.report import RunReport
+    from preflight.reporters import OutputFormat, RenderOptions
+
+T = TypeVar("T")
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
 @click.argument("urls", nargs=-1)
 @browser_options
+@click.option("--target", "target_names", multiple=True, metavar="NAME",
+              help="Check this [[target]] of preflight.toml (repeatable; default: every target).")
+@click.option("--tag", "target_tags", multiple=True, metavar="TAG",
+              help="Check the [[target]]s carrying this tag (repeatable).")
 @click.option("--jobs", default=4, show_default=True, type=click.IntRange(1, 32), help="Targets checked at once.")
 @click.option("--retries", default=1, show_default=True, type=click.IntRange(0, 5),
               help="Retries for transient network errors.")
+@click.option("--confirm", default=0, show_default=True, type=click.IntRange(0, 5),
+              help="Check a target that failed or errored again, up to N times; the last check is the verdict.")
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON report to stdout instead of the console report.")
 @click.option("--json-file", metavar="FILE", help="Also write the JSON report to FILE ('-' for stdout).")
 @click.option("--junit-file", metavar="FILE", help="Also write a JUnit XML report to FILE ('-' for stdout).")
+@click.option("--html", "html_file", metavar="FILE",
+              help="Also write a self-contained HTML report, with each page's screenshot, to FILE ('-' for stdout).")
+@click.option("--metrics", "metrics_file", metavar="FILE",
+              help="Also write Prometheus metrics to FILE (node_exporter's textfile collector; '-' for stdout).")
+@click.option("--pushgateway", "pushgateway", metavar="URL",
+              help="Also push the metrics to this Prometheus Pushgateway (a group per target).")
+@click.option("--push-job", "push_job", default="preflight", show_default=True, metavar="NAME",
+              help="The Pushgateway job name.")
+@click.option("--evidence", "evidence_dir", metavar="DIR", type=click.Path(file_okay=False),
+              help="Keep a screenshot, HAR and trace of each target that did not pass in DIR (redacted).")
 @click.option("--fail-on", type=click.Choice(["fail", "warn"]), default="fail", show_default=True,
               help="Lowest verdict that makes the exit code 1.")
-@click.option("--config", "config_path", metavar="FILE", help="preflight.toml with check thresholds.")
+@click.option("--config", "config_path", metavar="FILE", help="preflight.toml with targets and check thresholds.")
 @click.option("--expect", "expect_role", type=click.Choice(ROLE_CHOICES), help="The login you mean to reach.")
 @click.option("--no-clock", is_flag=True, help="Skip the clock-skew measurement.")
 @click.option("--screenshot", "screenshot_dir", metavar="DIR", type=click.Path(file_okay=False),
@@ -55,55 +77,157 @@ if TYPE_CHECKING:  # pragma: no cover
               help="Apply the cookie policies in force (read from the browser's chrome://policy) to every visit.")
 @click.option("--browser-policies-from", "policies_from", metavar="chrome|msedge|PATH",
               help="Read those policies from this browser instead (implies --browser-policies).")
+@click.option("--baseline", "baseline_path", metavar="FILE",
+              help="Compare each login page with this baseline (`preflight baseline save`).")
 @click.option("-v", "--verbose", is_flag=True, help="Show informational findings too.")
-def check(urls: Sequence[str], browser_path: str | None, browser_channel: str | None, resolve: Sequence[str],
-          connect_to: Sequence[str], trust_cert: Sequence[str], timeout: float, allowlist_path: str | None,
-          jobs: int, retries: int, as_json: bool, json_file: str | None, junit_file: str | None, fail_on: str,
-          config_path: str | None, expect_role: str | None,
-          no_clock: bool, screenshot_dir: str | None, verbose: bool, storage_state: str | None = None,
-          profile_dir: str | None = None, browser_policies: bool = False,
-          policies_from: str | None = None) -> ExitStatus:
-    """Visit each URL (never submitting anything) and judge it."""
-    from preflight.config.allowlist import load_allowlist
+@click.pass_context
+def check(ctx: click.Context, urls: Sequence[str], browser_path: str | None, browser_channel: str | None,
+          resolve: Sequence[str], connect_to: Sequence[str], trust_cert: Sequence[str], timeout: float,
+          allowlist_path: str | None, target_names: Sequence[str] = (), target_tags: Sequence[str] = (),
+          jobs: int = 4, retries: int = 1, confirm: int = 0, as_json: bool = False, json_file: str | None = None,
+          junit_file: str | None = None, metrics_file: str | None = None, evidence_dir: str | None = None,
+          pushgateway: str | None = None, push_job: str = "preflight",
+          fail_on: str = "fail", config_path: str | None = None, expect_role: str | None = None,
+          no_clock: bool = False, screenshot_dir: str | None = None, verbose: bool = False,
+          storage_state: str | None = None, profile_dir: str | None = None, browser_policies: bool = False,
+          policies_from: str | None = None, baseline_path: str | None = None,
+          html_file: str | None = None) -> ExitStatus:
+    """Visit each URL, or each [[target]] of preflight.toml (never submitting anything), and judge it.
+
+    Options come from, in order: the command line, PREFLIGHT_CHECK_<OPTION> environment variables,
+    preflight.toml ([run], [output], allowlist), the defaults shown.
+    """
+    from preflight.config.allowlist import ENV_ALLOWLIST, load_allowlist
+    from preflight.config.baseline import load_baseline
+    from preflight.config.targets import merged_mappings, select_targets
     from preflight.reporters import RenderOptions, render
     from preflight.runner import RunSettings, run
 
-    if not urls:
-        raise UsageError("no URL given", "usage: preflight check https://cignaforhcp.cigna.com/")
-    if len(urls) > MAX_TARGETS:
-        raise UsageError(f"{len(urls)} URLs given; at most {MAX_TARGETS} per run", "split the list into batches")
+    check_settings = load_check_settings(config_path)
+
+    def default(name: str, value: T, configured: T | None) -> T:
+        """The file's value for an option left at its default (flags and environment win)."""
+        source = ctx.get_parameter_source(name)
+        if configured is not None and source in (None, click.core.ParameterSource.DEFAULT):
+            return configured
+        return value
+
+    run_defaults, output = check_settings.run, check_settings.output
+    jobs = default("jobs", jobs, run_defaults.jobs)
+    timeout = default("timeout", timeout, run_defaults.timeout)
+    retries = default("retries", retries, run_defaults.retries)
+    confirm = default("confirm", confirm, run_defaults.confirm)
+    json_file = json_file or output.json_file
+    junit_file = junit_file or output.junit_file
+    metrics_file = metrics_file or output.metrics_file
+    html_file = html_file or output.html_file
+    evidence_dir = evidence_dir or output.evidence_dir
+    if allowlist_path is None and not os.environ.get(ENV_ALLOWLIST):
+        allowlist_path = check_settings.allowlist
+
+    if urls and (target_names or target_tags):
+        raise UsageError("--target/--tag pick [[target]]s of preflight.toml; URLs were given too",
+                         "give URLs or --target/--tag, not both")
+    if urls:
+        if len(urls) > MAX_TARGETS:
+            raise UsageError(f"{len(urls)} URLs given; at most {MAX_TARGETS} per run", "split the list into batches")
+        targets = tuple(Target(url=validate_target(u)) for u in urls)
+    elif check_settings.targets:
+        targets = select_targets(check_settings.targets, target_names, target_tags, check_settings.source)
+    elif target_names or target_tags:
+        raise UsageError("--target/--tag given, but no preflight.toml with [[target]] tables was found",
+                         "pass --config FILE or run where preflight.toml is")
+    else:
+        raise UsageError("no URL given and no [[target]] in preflight.toml",
+                         "usage: preflight check https://cignaforhcp.cigna.com/ (or add [[target]]s to preflight.toml)")
     stdout_writers = [name for name, used in (("--json", as_json), ("--json-file -", json_file == "-"),
-                                              ("--junit-file -", junit_file == "-")) if used]
+                                              ("--junit-file -", junit_file == "-"),
+                                              ("--metrics -", metrics_file == "-"), ("--html -", html_file == "-"))
+                      if used]
     if len(stdout_writers) > 1:
         raise UsageError(f"{' and '.join(stdout_writers)} all write to stdout", "send all but one to a file")
-    targets = [validate_target(u) for u in urls]
     check_browser_path(browser_path)
     validate_existing_state(storage_state, profile_dir)
+    validate_pushgateway(pushgateway)
+    mappings = merged_mappings(host_mappings(resolve, connect_to), targets)
+    certs = tuple(dict.fromkeys([*trust_cert, *(c for t in targets for c in t.trust_certs)]))
     preferences = None
     if browser_policies or policies_from:
         preferences = policy_preferences(policies_from, browser_path, browser_channel, timeout,
                                          storage_state or profile_dir)
     settings = RunSettings(
-        allowlist=load_allowlist(allowlist_path), settings=load_check_settings(config_path),
+        allowlist=load_allowlist(allowlist_path), settings=check_settings,
         browser_path=browser_path, browser_channel=browser_channel,
-        mappings=host_mappings(resolve, connect_to), trust_certs=tuple(trust_cert),
-        jobs=jobs, timeout_s=timeout, retries=retries,
+        mappings=mappings, trust_certs=certs,
+        jobs=jobs, timeout_s=timeout, retries=retries, confirm=confirm,
         screenshot_dir=screenshot_folder(screenshot_dir), expect_role=expect_role, clock=not no_clock,
         storage_state=storage_state, profile_dir=profile_dir, profile_preferences=preferences,
+        evidence_dir=output_folder(evidence_dir, "--evidence"), keep_screenshot=html_file is not None,
+        baseline=load_baseline(baseline_path) if baseline_path else None,
     )
-    check_writable(json_file, "--json-file")
-    check_writable(junit_file, "--junit-file")
-    outputs = report_outputs(as_json, json_file, junit_file)
-    report = run(targets, settings, ProgressObserver(stderr_console()))
+    outputs = report_outputs(as_json, json_file, junit_file, metrics_file, html_file)
+    for output_format, path in outputs:
+        check_writable(path, OPTION_OF[output_format.value])
+    with ProgressObserver.for_stderr([t.label for t in targets]) as observer:
+        report = run(targets, settings, observer)
     options = RenderOptions(color=sys.stdout.isatty(), verbose=verbose)
-    for output, path in outputs:
-        write_output(path, render(report, output, options))
+    for output_format, path in outputs:
+        write_output(path, render(report, output_format, options))
+    github_actions(report, options)
     status = report.exit_code(fail_on_warn=fail_on == "warn")
+    if pushgateway and not push_metrics(report, pushgateway, push_job) and status is ExitStatus.OK:
+        status = ExitStatus.COULD_NOT_RUN
     if status is ExitStatus.BUG:
         crashed = sorted({check for result in report.results for check in result.crashed_checks})
         click.echo(f"preflight: error: internal error: the {', '.join(crashed)} check crashed (see the report) — "
                    "rerun with --traceback and report it", err=True)
     return status
+
+
+def push_metrics(report: RunReport, gateway: str, job: str) -> bool:
+    """Push to the Pushgateway; a failure is one line on stderr (the reports are written already)."""
+    from preflight.publish import push_to_gateway
+
+    try:
+        push_to_gateway(report, gateway, job)
+    except Exception as exc:  # noqa: BLE001 - urllib raises URLError, HTTPError, OSError, ValueError
+        click.echo(f"preflight: error: cannot push the metrics to {redact_url(gateway)}: "
+                   f"{redact_text(str(getattr(exc, 'reason', exc)))[:200]} — check the Pushgateway URL", err=True)
+        return False
+    return True
+
+
+def validate_pushgateway(url: str | None) -> None:
+    if url is None:
+        return
+    from preflight.rules.hosts import InvalidURL, parse_url
+
+    try:
+        parsed = parse_url(url if "://" in url else f"http://{url}")
+    except InvalidURL:
+        raise UsageError(f"--pushgateway {redact_url(url)!r} is not a URL", "e.g. --pushgateway http://pushgateway:9091") from None
+    if parsed.scheme not in ("http", "https") or not parsed.host:
+        raise UsageError(f"--pushgateway {redact_url(url)!r} is not an http(s) URL",
+                         "e.g. --pushgateway http://pushgateway:9091")
+
+
+def github_actions(report: RunReport, options: RenderOptions) -> None:
+    """On GitHub Actions: an annotation per failing or warning target, and the job summary."""
+    if os.environ.get("GITHUB_ACTIONS") != "true":
+        return
+    from preflight.reporters import OutputFormat, render
+
+    annotations = render(report, OutputFormat.GITHUB, options)
+    if annotations:
+        # Workflow commands are read from stdout; they go after the report.
+        click.echo(annotations, nl=False)
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary:
+        try:
+            with open(summary, "a", encoding="utf-8") as handle:
+                handle.write(render(report, OutputFormat.MARKDOWN, options))
+        except OSError as exc:
+            click.echo(f"preflight: warning: cannot write the job summary {summary}: {exc.strerror or exc}", err=True)
 
 
 def policy_preferences(policies_from: str | None, browser_path: str | None, browser_channel: str | None,
@@ -129,17 +253,22 @@ def policy_preferences(policies_from: str | None, browser_path: str | None, brow
     return cookie.preferences
 
 
-def report_outputs(as_json: bool, json_file: str | None, junit_file: str | None) -> list[tuple[OutputFormat, str]]:
+def report_outputs(as_json: bool, json_file: str | None, junit_file: str | None,
+                   metrics_file: str | None = None, html_file: str | None = None) -> list[tuple[OutputFormat, str]]:
     """Which reports go where: ``--json`` and ``-`` mean stdout; the console report when nothing else is there."""
     from preflight.reporters import OutputFormat
 
     outputs: list[tuple[OutputFormat, str]] = []
     if as_json:
         outputs.append((OutputFormat.JSON, "-"))
-    elif "-" not in (json_file, junit_file):
+    elif "-" not in (json_file, junit_file, metrics_file, html_file):
         outputs.append((OutputFormat.CONSOLE, "-"))
-    if json_file:
-        outputs.append((OutputFormat.JSON, json_file))
-    if junit_file:
-        outputs.append((OutputFormat.JUNIT, junit_file))
+    for output_format, path in ((OutputFormat.JSON, json_file), (OutputFormat.JUNIT, junit_file),
+                                (OutputFormat.METRICS, metrics_file), (OutputFormat.HTML, html_file)):
+        if path:
+            outputs.append((output_format, path))
     return outputs
+
+
+OPTION_OF = {"console": "stdout", "json": "--json-file", "junit": "--junit-file", "metrics": "--metrics",
+             "html": "--html"}

@@ -36,7 +36,8 @@ def demo(browser_path: str | None, as_json: bool) -> ExitStatus:
             mappings=host_mappings((), portal.connect_to_args(hosts)), trust_certs=(str(portal.cert_path),),
             jobs=2, timeout_s=30,
         )
-        report = run([portal.url(h) for h in hosts], settings, ProgressObserver(err))
+        with ProgressObserver(err, [portal.url(h) for h in hosts]) as observer:
+            report = run([portal.url(h) for h in hosts], settings, observer)
         posted = [r for r in portal.requests if r["method"] not in ("GET", "HEAD")]
     write_output("-", render(report, OutputFormat.JSON if as_json else OutputFormat.CONSOLE,
                              RenderOptions(color=sys.stdout.isatty())))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import os
+import shutil
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -13,38 +14,12 @@ import click
 if TYPE_CHECKING:  # pragma: no cover
     from preflight.config.settings import Settings
 
+from preflight.config.targets import ROLE_CHOICES, validate_target  # noqa: F401 - the CLI's names
 from preflight.errors import OutputError, UsageError
-from preflight.rules.hosts import InvalidURL, as_browser_url, parse_url
-from preflight.rules.redact import redact_url
 
 MAX_TARGETS = 1000
 
-ROLE_CHOICES = ("provider", "member", "employer", "broker")
-
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-
-
-def validate_target(text: str) -> str:
-    """A URL a browser can open over HTTP(S), without credentials. Schemeless means https."""
-    raw = text.strip()
-    if not raw:
-        raise UsageError("empty URL", "give a URL such as https://cignaforhcp.cigna.com/")
-    if len(raw) > 8192:
-        raise UsageError("URL longer than 8192 characters", "check what was pasted")
-    try:
-        parsed = parse_url(as_browser_url(raw))
-    except InvalidURL:
-        raise UsageError(f"not a valid URL: {redact_url(raw)!r}",
-                         "give a full URL such as https://cignaforhcp.cigna.com/") from None
-    if parsed.scheme not in ("http", "https"):
-        raise UsageError(f"unsupported scheme {parsed.scheme + ':'!r} in {redact_url(raw)!r}",
-                         "preflight checks web pages: use an https:// URL")
-    if parsed.has_credentials:
-        raise UsageError(f"URL carries credentials: {redact_url(parsed.href)!r}",
-                         "remove the user name and password from the URL; never put them in a link")
-    if not parsed.host:
-        raise UsageError(f"URL has no host: {redact_url(raw)!r}", "give a URL such as https://cignaforhcp.cigna.com/")
-    return parsed.href
 
 
 class FiniteFloatRange(click.FloatRange):
@@ -93,9 +68,24 @@ def write_output(path: str, text: str) -> None:
     if path == "-":
         click.echo(text, nl=False)
         return
+    # Written whole or not at all: a collector (node_exporter's textfile directory, a CI upload)
+    # reading while we write sees the old file or the new one, never half of one.
+    target = Path(path)
+    if target.exists() and not target.is_file():  # /dev/stderr, a FIFO: never replace, just write
+        try:
+            with open(target, "w", encoding="utf-8") as handle:
+                handle.write(text)
+        except OSError as exc:
+            raise OutputError(f"cannot write {path}: {exc.strerror or exc}", "choose a path you can write to") from None
+        return
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
-        Path(path).write_text(text, encoding="utf-8")
+        temporary.write_text(text, encoding="utf-8")
+        if target.exists():
+            shutil.copymode(target, temporary)
+        os.replace(temporary, target)
     except OSError as exc:
+        temporary.unlink(missing_ok=True)
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}", "choose a path you can write to") from None
 
 
@@ -154,15 +144,20 @@ def host_mappings(resolve: Sequence[str], connect_to: Sequence[str]) -> tuple[An
     return tuple(parse_resolve(r) for r in resolve) + tuple(parse_connect_to(c) for c in connect_to)
 
 
-def screenshot_folder(path: str | None) -> Path | None:
+def output_folder(path: str | None, option: str) -> Path | None:
+    """A folder the run writes into: created now, and writable, before any browser starts."""
     if path is None:
         return None
     directory = Path(path)
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"--screenshot {path}: cannot create folder ({exc.strerror or exc})",
+        raise OutputError(f"{option} {path}: cannot create folder ({exc.strerror or exc})",
                           "choose a folder you can write to") from None
     if not os.access(directory, os.W_OK):
-        raise OutputError(f"--screenshot {path}: not writable", "choose a folder you can write to")
+        raise OutputError(f"{option} {path}: not writable", "choose a folder you can write to")
     return directory
+
+
+def screenshot_folder(path: str | None) -> Path | None:
+    return output_folder(path, "--screenshot")

@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, cast
 
 from preflight.model.report import Finding, RunReport, Severity, TargetResult, Verdict
-from preflight.model.sections import ClockSection, CookiesSection, PortalSection
-from preflight.model.serialize import schema_keywords
+from preflight.model.sections import BaselineSection, ClockSection, CookiesSection, PortalSection
+from preflight.model.serialize import omit_none, schema_keywords
 from preflight.model.snapshot import BlockedRequest, TlsFacts
+from preflight.rules.outage import diagnose
 from preflight.rules.redact import redact_url
 from preflight.vet import VetResult
 
@@ -98,11 +99,50 @@ class ErrorDocument:
 
 
 @dataclass(frozen=True)
+class DiagnosisDocument:
+    """Outage or account? The help desk's first question, answered for this target."""
+
+    kind: Literal["outage", "maintenance", "healthy", "untrusted", "unknown"]
+    """``outage``: unreachable, DNS, timeout or 5xx (nobody's account can fix it); ``maintenance``:
+    the page says so; ``untrusted``: not the official portal; ``healthy``: a login page that works,
+    so a failing sign-in is the account's; ``unknown``: cannot tell."""
+    says: str
+    """The answer in one sentence."""
+
+
+@dataclass(frozen=True)
+class RecheckDocument:
+    """An earlier check of the target that failed or errored (``--confirm``)."""
+
+    verdict: Verdict
+    """``fail`` or ``error``."""
+    error: ErrorDocument | None
+    """Why it could not be checked, if it could not."""
+    findings: tuple[FindingDocument, ...]
+    """Its warning and failing findings."""
+    elapsed_s: float = field(metadata=schema_keywords(minimum=0))
+    """Seconds it took."""
+    evidence: tuple[str, ...]
+    """Evidence files kept for it (``--evidence``)."""
+
+    @classmethod
+    def of(cls, result: TargetResult) -> RecheckDocument:
+        return cls(verdict=result.verdict,
+                   error=ErrorDocument(code=result.error.code, message=result.error.message) if result.error else None,
+                   findings=tuple(FindingDocument.of(f) for f in result.findings if f.severity.rank >= 2),
+                   elapsed_s=result.elapsed_s, evidence=result.evidence)
+
+
+@dataclass(frozen=True)
 class ResultDocument:
     """What preflight found for one target URL."""
 
     target: str
     """The URL as given, token-like values and userinfo redacted."""
+    name: str | None
+    """The ``[[target]]`` name in preflight.toml; null for a URL given on the command line."""
+    tags: tuple[str, ...]
+    """The target's tags."""
     final_url: str | None
     """Where the visit landed; null without a visit."""
     redirects: tuple[str, ...]
@@ -131,12 +171,28 @@ class ResultDocument:
     """Seconds per phase of the visit; ``total_s`` always."""
     screenshot: str | None
     """Path of the screenshot taken, if any."""
+    evidence: tuple[str, ...]
+    """``--evidence``: screenshot, HAR and trace kept for this check (only when it did not pass)."""
+    rechecks: tuple[RecheckDocument, ...]
+    """``--confirm``: earlier checks that failed or errored, oldest first; this result is the last."""
+    unconfirmed_failures: int = field(metadata=schema_keywords(minimum=0))
+    """Earlier checks that failed while the last did not: flakes, not the verdict."""
+    diagnosis: DiagnosisDocument
+    """Outage or account?"""
+    baseline: BaselineSection | None = omit_none()
+    """``check --baseline``: how the page compares with its baseline; left out otherwise."""
 
     @classmethod
     def of(cls, result: TargetResult) -> ResultDocument:
         snapshot = result.snapshot
         return cls(
             target=redact_url(result.target),
+            name=result.name or None,
+            tags=result.tags,
+            evidence=result.evidence,
+            rechecks=tuple(RecheckDocument.of(r) for r in result.rechecks),
+            unconfirmed_failures=result.unconfirmed_failures,
+            diagnosis=DiagnosisDocument(*diagnose(result)),
             final_url=snapshot.final_url if snapshot else None,
             redirects=tuple(hop.url for hop in snapshot.redirects) if snapshot else (),
             http_status=snapshot.http_status if snapshot else None,
@@ -151,7 +207,13 @@ class ResultDocument:
             error=ErrorDocument(code=result.error.code, message=result.error.message) if result.error else None,
             timings=dict(snapshot.timings) if snapshot and snapshot.timings else {"total_s": result.elapsed_s},
             screenshot=snapshot.screenshot if snapshot else None,
+            baseline=_baseline_section(result),
         )
+
+
+def _baseline_section(result: TargetResult) -> BaselineSection | None:
+    section = result.section("baseline")
+    return section if isinstance(section, BaselineSection) else None
 
 
 @dataclass(frozen=True)
@@ -229,5 +291,6 @@ class PolicyDocument:
     """``policy.*`` findings (README's code table)."""
 
 
-__all__ = ["BlockedRequestDocument", "ErrorDocument", "FindingDocument", "ResultDocument", "RunDocument",
+__all__ = ["BlockedRequestDocument", "DiagnosisDocument", "ErrorDocument", "FindingDocument", "RecheckDocument", "ResultDocument",
+           "RunDocument",
            "PolicyDocument", "PolicyRowDocument", "TlsDocument", "VetDocument"]

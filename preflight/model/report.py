@@ -81,7 +81,28 @@ class TargetResult:
     checks: tuple[CheckResult, ...] = ()
     error: TargetError | None = None
     attempts: int = 1
+    """Visits of this check (retries of transient network errors included)."""
     elapsed_s: float = 0.0
+    name: str = ""
+    """The ``[[target]]`` name; empty for a URL given on the command line."""
+    tags: tuple[str, ...] = ()
+    evidence: tuple[str, ...] = ()
+    """``--evidence``: the files kept for this check (screenshot, HAR, trace), redacted."""
+    rechecks: tuple[TargetResult, ...] = ()
+    """``--confirm``: the earlier checks of this target that failed or errored, oldest first; this
+    result is the last one, and its verdict is the run's."""
+
+    @property
+    def label(self) -> str:
+        """What reports and metrics call the target: its name, else its (redacted) URL."""
+        return self.name or self.target
+
+    @property
+    def unconfirmed_failures(self) -> int:
+        """Earlier checks that failed or errored while this last one did not: flakes, not verdicts."""
+        if self.verdict in (Verdict.FAIL, Verdict.ERROR):
+            return 0
+        return sum(1 for r in self.rechecks if r.verdict in (Verdict.FAIL, Verdict.ERROR))
 
     @property
     def findings(self) -> tuple[Finding, ...]:

@@ -17,7 +17,7 @@ from preflight.model.policy import PolicyReport
 from preflight.model.report import RunReport
 from preflight.reporters import allowlist as allowlist_reporter
 from preflight.reporters import doctor as doctor_reporter
-from preflight.reporters import json, junit, vet
+from preflight.reporters import github, html, json, junit, vet
 from preflight.reporters import policy as policy_reporter
 from preflight.vet import VetResult
 
@@ -26,12 +26,27 @@ class OutputFormat(enum.Enum):
     CONSOLE = "console"
     JSON = "json"
     JUNIT = "junit"
+    HTML = "html"
+    """One self-contained page for people, with screenshots."""
+    METRICS = "metrics"
+    """Prometheus text format (node_exporter's textfile collector)."""
+    GITHUB = "github"
+    """GitHub Actions workflow commands (annotations)."""
+    MARKDOWN = "markdown"
+    """A Markdown summary (GitHub's job summary)."""
 
 
 @dataclass(frozen=True)
 class RenderOptions:
     color: bool = False
     verbose: bool = False
+
+
+def _metrics(report: RunReport) -> str:
+    # prometheus-client is imported only when metrics are asked for.
+    from preflight.reporters import metrics
+
+    return metrics.render(report)
 
 
 def _console_run(report: RunReport, options: RenderOptions) -> str:
@@ -45,6 +60,10 @@ RUN_REPORTERS: Mapping[OutputFormat, Callable[[RunReport, RenderOptions], str]] 
     OutputFormat.CONSOLE: _console_run,
     OutputFormat.JSON: lambda report, _options: json.render(report),
     OutputFormat.JUNIT: lambda report, _options: junit.render(report),
+    OutputFormat.HTML: lambda report, options: html.render(report, verbose=options.verbose),
+    OutputFormat.METRICS: lambda report, _options: _metrics(report),
+    OutputFormat.GITHUB: lambda report, _options: github.workflow_commands(report),
+    OutputFormat.MARKDOWN: lambda report, _options: github.summary(report),
 }
 VET_REPORTERS: Mapping[OutputFormat, Callable[[Sequence[VetResult], RenderOptions], str]] = {
     OutputFormat.CONSOLE: lambda results, _options: vet.render_text(results),

@@ -87,7 +87,8 @@ def test_readme_lists_every_check():
     from pathlib import Path
 
     text = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
-    section = text[text.index("## `preflight doctor`"):text.index("## `preflight.toml`")]
+    start = text.index("## `preflight doctor`")
+    section = text[start:text.index("\n## ", start)]
     listed = [code for line in section.splitlines() if line.startswith("| `")
               for code in re.findall(r"`([a-z_]+\.[a-z_]+)`", line.split("|")[1])]
     assert listed == ALL_IDS
