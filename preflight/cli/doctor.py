@@ -9,6 +9,7 @@ import click
 from preflight.cli.params import (
     CONTEXT_SETTINGS,
     check_browser_path,
+    check_writable,
     host_mappings,
     load_check_settings,
     validate_existing_state,
@@ -27,6 +28,7 @@ ROLES = ("clinician", "billing", "front-desk", "admin", "facility")
 @click.option("--role", type=click.Choice(ROLES), help="Tailor the next steps to this person's work.")
 @click.option("--ticket", is_flag=True, help="Print a short redacted summary for a support ticket instead.")
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON report (preflight/doctor@1) instead.")
+@click.option("--html", "html_file", metavar="FILE", help="Also write the checklist as one self-contained HTML page.")
 @click.option("--no-portal", is_flag=True, help="Skip the guarded visit to the portal.")
 @click.option("--profile", "profile_dir", metavar="DIR", type=click.Path(exists=True, file_okay=False),
               help="Audit this Chrome/Edge profile's cookies for the portal (read from a copy, never changed).")
@@ -40,7 +42,7 @@ ROLES = ("clinician", "billing", "front-desk", "admin", "facility")
               help="Connect H1:P1 to H2:P2 instead, as curl does.")
 @click.option("--trust-cert", "trust_cert", multiple=True, metavar="FILE.pem",
               type=click.Path(exists=True, dir_okay=False), help="Trust exactly this server certificate in the visit.")
-def doctor(portal_url: str | None, role: str | None, ticket: bool, as_json: bool, no_portal: bool,
+def doctor(portal_url: str | None, role: str | None, ticket: bool, as_json: bool, html_file: str | None, no_portal: bool,
            profile_dir: str | None, browser_path: str | None, browser_channel: str | None,
            allowlist_path: str | None, config_path: str | None, resolve: Sequence[str], connect_to: Sequence[str],
            trust_cert: Sequence[str]) -> ExitStatus:
@@ -56,6 +58,9 @@ def doctor(portal_url: str | None, role: str | None, ticket: bool, as_json: bool
 
     if ticket and as_json:
         raise UsageError("--ticket and --json both write to stdout", "use one of them")
+    if html_file == "-" and (ticket or as_json):
+        raise UsageError("--html - and --ticket/--json all write to stdout", "send the HTML to a file")
+    check_writable(html_file, "--html")
     allowlist = load_allowlist(allowlist_path)
     check_browser_path(browser_path)
     validate_existing_state(None, profile_dir)
@@ -68,8 +73,10 @@ def doctor(portal_url: str | None, role: str | None, ticket: bool, as_json: bool
     report = run_doctor(options, system)
     if ticket:
         write_output("-", render(DoctorTicket.of(report, system.environ), OutputFormat.CONSOLE))
-    else:
+    elif html_file != "-":
         write_output("-", render(report, OutputFormat.JSON if as_json else OutputFormat.CONSOLE))
+    if html_file:
+        write_output(html_file, render(report, OutputFormat.HTML))
     if report.crashed:
         click.echo(f"preflight: error: internal error: the {', '.join(report.crashed)} probe crashed (see the report) "
                    "— rerun with --traceback and report it", err=True)

@@ -80,6 +80,7 @@ POLICY_REPORTERS: Mapping[OutputFormat, Callable[[PolicyReport, RenderOptions], 
 DOCTOR_REPORTERS: Mapping[OutputFormat, Callable[[DoctorReport, RenderOptions], str]] = {
     OutputFormat.CONSOLE: lambda report, _options: doctor_reporter.render_console(report),
     OutputFormat.JSON: lambda report, _options: doctor_reporter.render_json(report),
+    OutputFormat.HTML: lambda report, _options: doctor_reporter.render_html(report),
 }
 TICKET_REPORTERS: Mapping[OutputFormat, Callable[[DoctorTicket, RenderOptions], str]] = {
     OutputFormat.CONSOLE: lambda ticket, _options: doctor_reporter.render_ticket(ticket),

@@ -108,3 +108,68 @@ def render_ticket(ticket: DoctorTicket) -> str:
     if skipped:
         lines.append(f"not run:   {', '.join(skipped)}")
     return "\n".join(redact_for_ticket(line, personal) for line in lines) + "\n"
+
+
+_HTML_STYLE = """
+:root { --pass:#1a7f37; --warn:#9a6700; --fail:#cf222e; --not_run:#57606a; --error:#8250df; --line:#d0d7de;
+  --soft:#f6f8fa; --ink:#1f2328; --muted:#59636e; }
+* { box-sizing: border-box; }
+body { margin: 0; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; color: var(--ink); }
+main { max-width: 1100px; margin: 0 auto; padding: 0 20px 40px; }
+header { border-bottom: 1px solid var(--line); padding: 20px 0 14px; }
+h1 { margin: 0; font-size: 24px; display: flex; gap: 12px; align-items: center; flex-wrap: wrap; }
+h2 { font-size: 17px; margin: 24px 0 6px; }
+.meta { color: var(--muted); font-size: 13px; margin: 6px 0 0; }
+.badge { display: inline-block; border-radius: 6px; padding: 1px 10px; color: #fff; font-weight: 700;
+  font-size: .8em; text-transform: uppercase; letter-spacing: .04em; white-space: nowrap; }
+.pass { background: var(--pass); } .warn { background: var(--warn); } .fail { background: var(--fail); }
+.not_run { background: var(--not_run); } .error { background: var(--error); }
+table { width: 100%; border-collapse: collapse; }
+td { border-top: 1px solid var(--line); padding: 7px 8px; vertical-align: top; }
+td.status { width: 110px; } td.what { width: 230px; font-weight: 600; }
+.id { display: block; font: 12px ui-monospace, Menlo, Consolas, monospace; color: var(--muted); font-weight: 400; }
+.fix { margin-top: 4px; padding: 4px 8px; background: var(--soft); border-left: 4px solid var(--line); }
+.owner { font-weight: 700; }
+ol li { margin: 4px 0; }
+"""
+_HTML_MARK = {"pass": "✓ pass", "warn": "⚠ warn", "fail": "✗ fail", "not_run": "○ not run"}
+
+
+def render_html(report: DoctorReport) -> str:
+    """One self-contained page (no script, nothing fetched), every word from the JSON document."""
+    from html import escape
+
+    document = json.loads(render_json(report))
+    rows: list[str] = []
+    area = ""
+    for check in document["checks"]:
+        prefix = check["id"].split(".", 1)[0]
+        if prefix != area:
+            area = prefix
+            rows.append(f'<tr><td colspan="3"><h2>{escape(AREAS.get(prefix, prefix))}</h2></td></tr>')
+        evidence = check["evidence"]
+        if check["status"] == "not_run" and check.get("reason"):
+            rest = evidence.removeprefix("not run: ")
+            evidence = rest if rest.startswith(check["reason"]) else f"{check['reason']} — {rest}"
+        fix = ""
+        if check["fix"] and check["status"] != "pass":
+            fix = (f'<div class="fix"><span class="owner">{escape(OWNER[Owner(check["owner"])])}:</span> '
+                   f'{escape(check["fix"])}</div>')
+        rows.append(f'<tr id="{escape(check["id"])}"><td class="status"><span class="badge {escape(check["status"])}">'
+                    f'{escape(_HTML_MARK[check["status"]])}</span></td><td class="what">'
+                    f'{escape(TITLES.get(check["id"], check["id"]))}<span class="id">{escape(check["id"])}</span></td>'
+                    f'<td>{escape(evidence)}{fix}</td></tr>')
+    steps = "".join(f"<li>{escape(step)}</li>" for step in document["next_steps"])
+    role = f" for {escape(document['role'])}" if document.get("role") else ""
+    counts = {s.value: sum(1 for c in document["checks"] if c["status"] == s.value) for s in CheckStatus}
+    return (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        f'<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; style-src \'unsafe-inline\'">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>preflight doctor: {escape(document['verdict'])}</title><style>{_HTML_STYLE}</style></head><body><main>"
+        f'<header><h1>Is this workstation ready to sign in? <span class="badge {escape(document["verdict"])}">'
+        f'{escape(document["verdict"])}</span></h1><p class="meta">{escape(report.machine)} · portal '
+        f'{escape(report.portal_url)} · {counts["pass"]} passed, {counts["warn"]} warnings, {counts["fail"]} failed, '
+        f'{counts["not_run"]} not run · {document["elapsed_s"]:.1f} s</p></header>'
+        f"<table>{''.join(rows)}</table><h2>Next steps{role}</h2><ol>{steps}</ol></main></body></html>\n"
+    )

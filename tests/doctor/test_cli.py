@@ -112,6 +112,14 @@ def test_an_intercepting_root_installed_on_this_machine_is_named(tmp_path):
     assert result.stdout.startswith("preflight doctor: workstation summary (redacted)")
 
 
+def test_html_goes_to_a_file_beside_the_console_checklist(tmp_path):
+    page = tmp_path / "doctor.html"
+    result, _took = doctor("--no-portal", "--html", str(page))
+    assert result.returncode in (0, 1), result.stderr
+    assert "Next steps:" in result.stdout
+    assert page.read_text(encoding="utf-8").startswith("<!doctype html>")
+
+
 def test_usage_errors_are_exit_2_before_anything_runs():
     result, took = doctor("--ticket", "--json")
     assert result.returncode == 2 and "--ticket and --json" in result.stderr

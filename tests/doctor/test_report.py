@@ -179,3 +179,17 @@ def test_a_check_that_crashed_in_the_visit_is_a_bug():
     crashed = replace(portal_result(), checks=(CheckResult("cookies", error="KeyError: 'x' (cookies.py:1)"),))
     report = run(machine("linux"), probes(portal=crashed))
     assert report.exit_code() == ExitStatus.BUG and report.verdict is DoctorVerdict.ERROR
+
+
+def test_the_html_page_is_self_contained_and_escaped():
+    from preflight.reporters import OutputFormat, render
+
+    hostile = machine("linux", commands={"timedatectl show -p NTP -p NTPSynchronized": {
+        "returncode": 1, "stderr": "<script>alert(1)</script>"}, "chronyc -n tracking": {"error": "not installed"}})
+    page = render(run(hostile, role="admin"), OutputFormat.HTML)
+    assert page.startswith("<!doctype html>") and "Content-Security-Policy" in page
+    assert "<script" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "src=" not in page and "href=" not in page  # nothing to fetch
+    for check_id in ALL_IDS:
+        assert f'id="{check_id}"' in page
+    assert "Next steps for admin" in page and "○ not run" in page and "✓ pass" in page
