@@ -95,6 +95,10 @@ class RunSettings:
     """Check thresholds from ``preflight.toml``."""
     profile_preferences: Mapping[str, Any] | None = None
     """``--browser-policies``: cookie settings of the policies in force, applied to every visit."""
+    connect: tuple[str, ...] = ()
+    """``--connect``: Playwright run-server endpoints; targets are spread across them."""
+    cdp: str | None = None
+    """``--cdp``: a running Chrome/Edge (DevTools URL) to visit through."""
 
     def check_config(self) -> CheckConfig:
         return CheckConfig.build(self.allowlist, self.settings, self.expect_role)
@@ -137,14 +141,14 @@ async def run_async(given: Sequence[str | Target], settings: RunSettings, observ
     config_ready = asyncio.ensure_future(asyncio.to_thread(_warm_config, settings))
     spec = BrowserSpec(settings.browser_path, settings.browser_channel, settings.mappings, settings.trust_certs,
                        launch_timeout_s=settings.timeout_s, reachable_hosts=settings.allowlist.hosts,
-                       profile_preferences=settings.profile_preferences)
+                       profile_preferences=settings.profile_preferences, connect=settings.connect, cdp=settings.cdp)
     probe = make_probe(settings.mappings, settings.trust_certs, settings.allowlist) if settings.clock else None
     if probe is not None:
         # The official targets' clocks are measured while the browser starts, not after the page loads.
         for target in targets[:max(1, settings.jobs)]:
             probe.prefetch(target.url)
     try:
-        async with BrowserSession(spec) as session:
+        async with BrowserSession(spec, note=observer.note) as session:
             semaphore = asyncio.Semaphore(max(1, settings.jobs))
             existing, visit_state = await session.existing_state(settings.profile_dir, settings.storage_state,
                                                                  settings.timeout_s)

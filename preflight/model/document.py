@@ -164,6 +164,8 @@ class ResultDocument:
     """``--confirm``: earlier checks that failed or errored, oldest first; this result is the last."""
     unconfirmed_failures: int = field(metadata=schema_keywords(minimum=0))
     """Earlier checks that failed while the last did not: flakes, not the verdict."""
+    browser_endpoint: str | None
+    """The remote browser that made the visit (``--connect``/``--cdp`` endpoint, redacted); null for a local one."""
 
     @classmethod
     def of(cls, result: TargetResult) -> ResultDocument:
@@ -189,6 +191,7 @@ class ResultDocument:
             error=ErrorDocument(code=result.error.code, message=result.error.message) if result.error else None,
             timings=dict(snapshot.timings) if snapshot and snapshot.timings else {"total_s": result.elapsed_s},
             screenshot=snapshot.screenshot if snapshot else None,
+            browser_endpoint=snapshot.browser_endpoint if snapshot else None,
         )
 
 

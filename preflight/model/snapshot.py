@@ -246,6 +246,8 @@ class PageSnapshot:
     third_party_probe: ThirdPartyProbe | None = None
     """The page visited again with third-party cookies allowed and blocked (only when the visit
     saw a sign-in frame from another site that uses cookies)."""
+    browser_endpoint: str | None = None
+    """The remote browser (``--connect``/``--cdp`` endpoint, redacted) that made the visit; None for a local one."""
 
     @property
     def page_urls(self) -> tuple[str, ...]:
