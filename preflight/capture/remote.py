@@ -190,7 +190,7 @@ class BrowserPool:
         first = endpoint.down_since is None or endpoint.reason != reason
         endpoint.browser, endpoint.down_since, endpoint.reason = None, time.monotonic(), reason
         if first:
-            live = sum(1 for e in self.endpoints if e.browser is not None)
+            live = sum(1 for e in self.endpoints if e.down_since is None)  # connecting ones count as up
             self.note(f"browser endpoint skipped: {reason} ({live} of {len(self.endpoints)} still up)")
 
     @asynccontextmanager

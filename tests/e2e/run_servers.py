@@ -90,6 +90,9 @@ class RunServer:
         except ProcessLookupError:
             pass
         self.process.wait(10)
+        deadline = time.monotonic() + 10  # a killed process is gone only once the kernel reaped it
+        while self.group_alive() and time.monotonic() < deadline:
+            time.sleep(0.05)
 
     def stop(self) -> None:
         if self.process is None:
