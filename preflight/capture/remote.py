@@ -110,7 +110,7 @@ def connect_failure(text: str, shown: str) -> str:
     if missing:
         return (f"the browser server at {shown} has no browser at {missing.group(1)}: install one there, or start "
                 "it with --unsafe and pass --browser-path (a path on that machine)")
-    status = re.search(r"\b(40[0-9]|5[0-9][0-9])\b [A-Z][A-Za-z ]+", text)
+    status = re.search(r"\b[45][0-9][0-9] [A-Z][A-Za-z' ]+", text)
     if status and "WebSocket error" in text:
         return f"{shown} refused the connection (HTTP {status.group(0).strip()})"
     if "Timeout" in text and "exceeded" in text:

@@ -128,3 +128,47 @@ def run_servers(count: int, unsafe: bool = True) -> Iterator[list[RunServer]]:
             server.stop()
         left = {pid for server in servers for pid in server.group_alive()}
         assert left == set(), f"processes of the run-servers outlived them: {sorted(left)}"
+
+
+class DevToolsChromium:
+    """A Chromium someone started by hand with ``--remote-debugging-port`` (what ``--cdp`` attaches
+    to), showing a page of its own; in its own process group, killed with all its children."""
+
+    USER_PAGE = "data:text/html,<title>the user's own page</title>"
+
+    def __init__(self, profile: Path, switches: list[str]) -> None:
+        self.profile = profile
+        self.switches = switches
+        self.process: subprocess.Popen[bytes] | None = None
+        self.url = ""
+
+    def __enter__(self) -> DevToolsChromium:
+        args = [SYSTEM_CHROMIUM, "--headless", "--no-sandbox", "--remote-debugging-port=0",
+                f"--user-data-dir={self.profile}", *self.switches, self.USER_PAGE]
+        self.process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                        start_new_session=True)
+        port_file = self.profile / "DevToolsActivePort"
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not (port_file.exists() and port_file.read_text().strip()):
+            time.sleep(0.05)
+        if not port_file.exists():
+            self.__exit__()
+            raise RuntimeError("Chromium did not open its DevTools port")
+        self.url = f"http://127.0.0.1:{port_file.read_text().split()[0]}"
+        return self
+
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def __exit__(self, *exc: object) -> None:
+        if self.process is None:
+            return
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.process.wait(10)
+        deadline = time.monotonic() + 10
+        while group_members(self.process.pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert group_members(self.process.pid) == set(), "the DevTools Chromium outlived the test"

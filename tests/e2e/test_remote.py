@@ -297,3 +297,76 @@ def test_hostile_each_attempt_is_reported_and_redacted(hostile_run, stem):
     arrived = evidence(hostile_run)[0][stem]
     if arrived or result.get("blocked_requests"):
         assert "submission.none" not in codes, (stem, [d for d, _ in arrived])
+
+
+# --------------------------------------------------------------------------- --cdp: a browser already running
+
+CDP_PAGES = ("form-submit.html", "fetch-post.html", "beacon.html", "get-form.html", "websocket.html",
+             "cookie-stash.html")
+
+
+def devtools_switches(portal: MockPortal, host: str, guard: bool) -> list[str]:
+    """What the user starts Chrome with for --cdp (README, Remote browsers): the host mapping and
+    the certificate pin, and with ``guard`` every switch preflight launches its own browser with."""
+    from preflight.capture.browser import BrowserChoice, LaunchOptions
+    from preflight.config.network import parse_connect_to, spki_hash
+
+    options = LaunchOptions(BrowserChoice(), tuple(parse_connect_to(m) for m in portal.connect_to_args([host])),
+                            (spki_hash(str(portal.cert_path)),))
+    args = options.args()
+    return args if guard else [a for a in args if a.startswith(("--host-resolver-rules", "--ignore-certificate"))]
+
+
+def open_pages(url: str) -> list[list[str]]:
+    """Every context's pages of the browser at ``url``, as a fresh DevTools client sees them."""
+    import asyncio
+
+    from playwright.async_api import async_playwright
+
+    async def read() -> list[list[str]]:
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.connect_over_cdp(url)
+            try:
+                return [[page.url for page in context.pages] for context in browser.contexts]
+            finally:
+                await browser.close()
+
+    return asyncio.run(read())
+
+
+@pytest.mark.parametrize("guard_switches", [True, False], ids=["started-with-guard-switches", "plain"])
+def test_cdp_visits_in_fresh_contexts_guarded_and_leaves_the_browser_as_it_was(tmp_path, guard_switches):
+    from urllib.parse import unquote_plus
+
+    from tests.e2e.run_servers import DevToolsChromium
+    from tests.e2e.test_traps import HOST as TRAP_HOST
+    from tests.e2e.test_traps import MANIFEST, TRAPS, encodings
+
+    with MockPortal(roots=[TRAPS]) as portal, \
+            DevToolsChromium(tmp_path / "profile", devtools_switches(portal, TRAP_HOST, guard_switches)) as chromium:
+        before = open_pages(chromium.url)
+        urls = [portal.url(TRAP_HOST, "/" + page) for page in CDP_PAGES]
+        result = preflight([*urls, "--json", "--jobs", "3", "--no-clock", "--timeout", "20", "--cdp", chromium.url])
+        records = list(portal.requests)
+        assert chromium.alive(), "--cdp closed the user's browser"
+        after = open_pages(chromium.url)
+    assert result.stdout, result.stderr[-3000:]
+    report = json.loads(result.stdout)
+    jsonschema.validate(report, SCHEMA)
+    # The user's page is still there, alone: every visit had a context of its own, closed after.
+    assert before == after == [[DevToolsChromium.USER_PAGE]]
+    note = "this browser was not started with the guard's switches"
+    assert (note in result.stderr) is not guard_switches
+    # The guard, judged from the server's log; each attempt reported, no sentinel in the report.
+    leaks = []
+    for record in records:
+        text = unquote_plus(json.dumps(record))
+        if record["method"] not in ("GET", "HEAD") or record.get("body_bytes"):
+            leaks.append((record["method"], record["path"]))
+        leaks += [(record["path"], t["sentinel"]) for t in MANIFEST if any(f in text for f in encodings(t["sentinel"]))]
+    assert leaks == []
+    for result_of in report["results"]:
+        assert result_of["browser_endpoint"] == chromium.url
+        assert result_of["blocked_requests"], result_of["target"]
+        page = result_of["target"].rsplit("/", 1)[1]
+        assert next(t["sentinel"] for t in MANIFEST if t["page"] == page) not in json.dumps(result_of)
