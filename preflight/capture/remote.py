@@ -68,6 +68,11 @@ class Endpoint:
     reason: str = ""
     """Why it is down (one line), or why it was refused."""
     lost: asyncio.Event = field(default_factory=asyncio.Event)
+    """Set when this connection's browser disconnects."""
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    """Held while connecting, so that one visit reconnects and the others wait for it."""
+    warned: bool = False
+    """The missing-switches note was given (once per endpoint)."""
 
     @property
     def shown(self) -> str:
@@ -151,15 +156,19 @@ class BrowserPool:
 
     async def start(self) -> None:
         """Connect to every endpoint at once; fails only when none could be used."""
-        await asyncio.gather(*(self._connect(e) for e in self.endpoints))
+        reasons = await asyncio.gather(*(self._connect(e) for e in self.endpoints))
+        for endpoint, reason in zip(self.endpoints, reasons):
+            if reason:
+                self._down(endpoint, reason)
         if not any(e.browser for e in self.endpoints):
             raise BrowserLaunchError("no browser endpoint could be used: " + "; ".join(e.reason for e in self.endpoints),
                                      "start the browser server (see README, Remote browsers) or check the URL")
 
-    async def _connect(self, endpoint: Endpoint) -> bool:
+    async def _connect(self, endpoint: Endpoint) -> str | None:
+        """Connect (again); None when the endpoint is ready, else why not, in one line."""
         from playwright.async_api import Error as PlaywrightError
 
-        lost = endpoint.lost = asyncio.Event()
+        lost = asyncio.Event()
         browser: Browser | None = None
         try:
             if self.kind == "cdp":
@@ -172,19 +181,18 @@ class BrowserPool:
         except (TimeoutError, PlaywrightError) as exc:
             if browser is not None:
                 await _disconnect(browser)
-            self._down(endpoint, connect_failure(str(exc) or "Timeout exceeded", endpoint.shown))
-            return False
+            return connect_failure(str(exc) or "Timeout exceeded", endpoint.shown)
         if missing and self.kind == "connect":
             await _disconnect(browser)
-            self._down(endpoint, f"{endpoint.shown} dropped preflight's browser switches (its launch options were "
-                                 "filtered): start the run-server with --unsafe")
-            return False
-        if missing:
+            return (f"{endpoint.shown} dropped preflight's browser switches (its launch options were filtered): "
+                    "start the run-server with --unsafe")
+        if missing and not endpoint.warned:
+            endpoint.warned = True
             self.note(f"{endpoint.shown}: this browser was not started with the guard's switches "
                       f"(--disable-blink-features={','.join(missing)} ...): the page, network and DevTools layers "
                       "still guard every visit, and what gets past them is reported; see README, Remote browsers")
-        endpoint.browser, endpoint.down_since, endpoint.reason = browser, None, ""
-        return True
+        endpoint.browser, endpoint.lost, endpoint.down_since, endpoint.reason = browser, lost, None, ""
+        return None
 
     def _down(self, endpoint: Endpoint, reason: str) -> None:
         first = endpoint.down_since is None or endpoint.reason != reason
@@ -196,8 +204,7 @@ class BrowserPool:
     @asynccontextmanager
     async def lease(self) -> AsyncIterator[Endpoint]:
         """The least busy endpoint that is up (reconnected when its connection dropped), for one visit."""
-        endpoint = await self._pick()
-        endpoint.busy += 1
+        endpoint = await self._pick()  # counted busy from here
         endpoint.served += 1
         try:
             yield endpoint
@@ -205,24 +212,33 @@ class BrowserPool:
             endpoint.busy -= 1
 
     async def _pick(self) -> Endpoint:
-        async with self._lock:
-            while True:
+        while True:
+            async with self._lock:  # choosing is quick; connecting happens outside, per endpoint
                 now = time.monotonic()
                 candidates = [e for e in self.endpoints if e.browser is not None or e.usable(now)]
                 if not candidates:
                     raise CaptureFailed(ENDPOINT_CODE, "no browser endpoint is up: "
-                                        + "; ".join(e.reason for e in self.endpoints))
-                # Least busy first; among equals the one that served fewest (round robin at the start).
-                endpoint = min(candidates, key=lambda e: (e.browser is None, e.busy, e.served))
-                if endpoint.browser is not None and endpoint.browser.is_connected():
-                    return endpoint
-                if endpoint.browser is not None:  # its browser died; the server may still be there
-                    self.reconnects += 1
-                if await self._connect(endpoint):
-                    return endpoint
+                                        + "; ".join(e.reason for e in self.endpoints if e.reason))
+                # Connected first, then least busy, then fewest served (round robin among equals).
+                endpoint = min(candidates, key=lambda e: (not _connected(e), e.busy, e.served))
+                endpoint.busy += 1
+            if _connected(endpoint):
+                return endpoint
+            async with endpoint.lock:
+                if not _connected(endpoint) and endpoint.usable(time.monotonic()):
+                    if endpoint.browser is not None:  # its browser died; the server may still be there
+                        self.reconnects += 1
+                    reason = await self._connect(endpoint)
+                    if reason:
+                        self._down(endpoint, reason)
+            if _connected(endpoint):
+                return endpoint
+            endpoint.busy -= 1
 
     async def died(self, endpoint: Endpoint) -> bool:
-        """Whether the visit's failure was its endpoint going away (then it is marked down)."""
+        """Whether the visit's failure was its endpoint going away. The first visit to notice
+        reconnects once (a run-server whose browser crashed starts another); failing that, the
+        endpoint is down."""
         browser = endpoint.browser
         if browser is None:
             return True
@@ -231,9 +247,15 @@ class BrowserPool:
                 await asyncio.wait_for(endpoint.lost.wait(), timeout=DISCONNECT_WAIT_S)
             except TimeoutError:
                 return False
-        async with self._lock:
+        async with endpoint.lock:
             if endpoint.browser is browser:
-                self._down(endpoint, f"the connection to {endpoint.shown} was lost")
+                endpoint.browser = None
+                self.reconnects += 1
+                reason = await self._connect(endpoint)
+                if reason:
+                    self._down(endpoint, f"the connection to {endpoint.shown} was lost; reconnecting failed: {reason}")
+                else:
+                    self.note(f"{endpoint.shown}: the connection was lost and made again (a new browser)")
         return True
 
     def describe(self) -> str:
@@ -246,6 +268,10 @@ class BrowserPool:
         await asyncio.gather(*(_disconnect(e.browser) for e in self.endpoints if e.browser is not None))
         for endpoint in self.endpoints:
             endpoint.browser = None
+
+
+def _connected(endpoint: Endpoint) -> bool:
+    return endpoint.browser is not None and endpoint.browser.is_connected()
 
 
 async def _disconnect(browser: Browser) -> None:

@@ -19,6 +19,7 @@ from preflight.capture import remote as remote_mod
 from preflight.capture.neterrors import classify_error
 from preflight.capture.visit import CaptureFailed, CaptureOptions, capture
 from preflight.config.network import HostMapping, spki_hash
+from preflight.errors import UsageError
 from preflight.model.snapshot import ExistingCookies, PageSnapshot, ThirdPartyProbe
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -96,6 +97,9 @@ class BrowserSession:
         await self.close()
 
     async def _start_pool(self, playwright: Playwright, spki: tuple[str, ...]) -> None:
+        if self.spec.profile_preferences is not None:
+            raise UsageError("--browser-policies visits in throwaway profiles of a browser launched here",
+                             "drop --connect/--cdp, or --browser-policies")
         # The browser path and channel name the server's browser, not one here: nothing is looked up locally.
         choice = browser_mod.BrowserChoice(self.spec.browser_path, self.spec.browser_channel, "the browser server")
         self._launch = browser_mod.LaunchOptions(choice, self.spec.mappings, spki, reachable_hosts=self.spec.reachable_hosts)
@@ -193,6 +197,8 @@ class BrowserSession:
         from preflight.capture import existing_state as state
 
         assert self._playwright is not None and self._launch is not None
+        if profile_dir and self._pool is not None:
+            raise UsageError("--profile is read in a browser launched here", "use --storage-state with --connect/--cdp")
         if profile_dir:
             location = state.locate_profile(profile_dir)
             existing, loaded = await state.read_profile(self._playwright, self._launch, location, timeout_s)

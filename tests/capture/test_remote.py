@@ -100,12 +100,21 @@ class FakeBrowser:
         return self.connected
 
 
-def pool_of(count: int) -> tuple[remote.BrowserPool, list[str]]:
+def pool_of(count: int, answering: tuple[str, ...] = ()) -> tuple[remote.BrowserPool, list[str]]:
+    """A pool of connected fake browsers; connecting again works only for the ``answering`` URLs."""
     notes: list[str] = []
     pool = remote.BrowserPool(None, [f"ws://h{i}/" for i in range(count)], "connect",  # type: ignore[arg-type]
                               LaunchOptions(BrowserChoice()), 5.0, notes.append)
     for endpoint in pool.endpoints:
         endpoint.browser = FakeBrowser()  # type: ignore[assignment]
+
+    async def connect(endpoint: remote.Endpoint) -> str | None:
+        if endpoint.url in answering:
+            endpoint.browser, endpoint.down_since = FakeBrowser(), None  # type: ignore[assignment]
+            return None
+        return f"nothing answers at {endpoint.shown} (connection refused)"
+
+    pool._connect = connect  # type: ignore[method-assign]
     return pool, notes
 
 
@@ -142,10 +151,37 @@ def test_a_dead_endpoint_is_skipped_named_once_and_the_last_one_says_so():
 
     leased, notes, error = asyncio.run(scenario())
     assert leased == ["ws://h1/", "ws://h1/"]
-    assert notes == ["browser endpoint skipped: the connection to ws://h0/ was lost (1 of 2 still up)",
-                     "browser endpoint skipped: the connection to ws://h1/ was lost (0 of 2 still up)"]
-    assert error == ("browser.endpoint_unreachable: no browser endpoint is up: the connection to ws://h0/ was lost; "
-                     "the connection to ws://h1/ was lost")
+    lost = "browser endpoint skipped: the connection to ws://h{0}/ was lost; reconnecting failed: nothing answers " \
+           "at ws://h{0}/ (connection refused) ({1} of 2 still up)"
+    assert notes == [lost.format(0, 1), lost.format(1, 0)]
+    assert error.startswith("browser.endpoint_unreachable: no browser endpoint is up: the connection to ws://h0/ "
+                            "was lost; reconnecting failed: nothing answers at ws://h0/ (connection refused); ")
+
+
+def test_a_run_server_whose_browser_died_is_connected_again():
+    async def scenario() -> tuple[bool, str, int]:
+        pool, notes = pool_of(1, answering=("ws://h0/",))
+        endpoint = pool.endpoints[0]
+        endpoint.browser.connected = False  # type: ignore[union-attr]
+        died = await pool.died(endpoint)
+        async with pool.lease() as again:
+            return died and again is endpoint and endpoint.down_since is None, " ".join(notes), pool.reconnects
+
+    ok, notes, reconnects = asyncio.run(scenario())
+    assert ok and reconnects == 1
+    assert notes == "ws://h0/: the connection was lost and made again (a new browser)"
+
+
+def test_a_connected_endpoint_is_preferred_to_one_whose_connection_dropped():
+    async def scenario() -> tuple[str, int]:
+        pool, _notes = pool_of(2, answering=("ws://h0/",))
+        pool.endpoints[0].browser.connected = False  # type: ignore[union-attr]
+        pool.endpoints[1].busy = 5
+        async with pool.lease() as endpoint:
+            return endpoint.url, pool.reconnects
+
+    # h0 is idle but disconnected: a connected endpoint is preferred even when busier.
+    assert asyncio.run(scenario()) == ("ws://h1/", 0)
 
 
 def test_a_visit_that_failed_on_a_live_browser_does_not_take_the_endpoint_down(monkeypatch):
