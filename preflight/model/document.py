@@ -206,7 +206,8 @@ class RunDocument:
     allowlist: str
     """Allowlist file used, or <packaged default>."""
     browser: str
-    """Browser binary or channel, and how it was found."""
+    """Browser binary or channel, and how it was found; with ``--connect``/``--cdp`` the endpoints and
+    how many visits each made."""
     elapsed_s: float = field(metadata=schema_keywords(minimum=0))
     """Wall-clock seconds of the whole run."""
     results: tuple[ResultDocument, ...]
