@@ -8,6 +8,7 @@ target's ``--timeout``: retries and the browser launch included.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import shutil
 import tempfile
 import time
@@ -24,6 +25,7 @@ from preflight.config.allowlist import Allowlist
 from preflight.config.network import HostMapping
 from preflight.config.settings import Settings
 from preflight.config.targets import Target
+from preflight.model.baseline import BaselineDocument
 from preflight.model.report import CheckResult, RunReport, TargetError, TargetResult, Verdict
 from preflight.model.snapshot import PageSnapshot, ThirdPartyProbe
 from preflight.rules.redact import redact_url
@@ -79,6 +81,8 @@ class RunSettings:
     """Bound of one target, retries included; also bounds the browser launch."""
     retries: int = 1
     screenshot_dir: Path | None = None
+    keep_screenshot: bool = False
+    """Keep each page's screenshot in memory with its login form located (``--html``)."""
     storage_state: str | None = None
     profile_dir: str | None = None
     """A Chrome/Edge/Chromium profile folder whose cookies the visits carry (read from a copy)."""
@@ -95,13 +99,17 @@ class RunSettings:
     """Check thresholds from ``preflight.toml``."""
     profile_preferences: Mapping[str, Any] | None = None
     """``--browser-policies``: cookie settings of the policies in force, applied to every visit."""
+    baseline: BaselineDocument | None = None
+    """``check --baseline``: the login-page baseline each visit is compared with."""
+    integrity: bool = False
+    """Take the digests a baseline compares (implied by ``baseline``; ``baseline save`` sets it)."""
     connect: tuple[str, ...] = ()
     """``--connect``: Playwright run-server endpoints; targets are spread across them."""
     cdp: str | None = None
     """``--cdp``: a running Chrome/Edge (DevTools URL) to visit through."""
 
     def check_config(self) -> CheckConfig:
-        return CheckConfig.build(self.allowlist, self.settings, self.expect_role)
+        return CheckConfig.build(self.allowlist, self.settings, self.expect_role, baseline=self.baseline)
 
 
 def run_checks(snapshot: PageSnapshot, config: CheckConfig,
@@ -139,9 +147,7 @@ async def run_async(given: Sequence[str | Target], settings: RunSettings, observ
     # The checks' tables (vocabulary, lookalike brands, suffix list) are built in a thread while
     # the driver and browser start, not after the first visit.
     config_ready = asyncio.ensure_future(asyncio.to_thread(_warm_config, settings))
-    spec = BrowserSpec(settings.browser_path, settings.browser_channel, settings.mappings, settings.trust_certs,
-                       launch_timeout_s=settings.timeout_s, reachable_hosts=settings.allowlist.hosts,
-                       profile_preferences=settings.profile_preferences, connect=settings.connect, cdp=settings.cdp)
+    spec = browser_spec(settings)
     probe = make_probe(settings.mappings, settings.trust_certs, settings.allowlist) if settings.clock else None
     if probe is not None:
         # The official targets' clocks are measured while the browser starts, not after the page loads.
@@ -153,38 +159,13 @@ async def run_async(given: Sequence[str | Target], settings: RunSettings, observ
             existing, visit_state = await session.existing_state(settings.profile_dir, settings.storage_state,
                                                                  settings.timeout_s)
             options = CaptureOptions(timeout_s=settings.timeout_s, screenshot_dir=settings.screenshot_dir,
-                                     storage_state=visit_state, existing_cookies=existing, clock_probe=probe)
+                                     storage_state=visit_state, existing_cookies=existing, clock_probe=probe,
+                                     integrity=settings.integrity or settings.baseline is not None,
+                                     keep_screenshot=settings.keep_screenshot)
             config = await config_ready
 
-            async def one(target: Target) -> TargetResult:
-                # Only capture sees the target as typed; everything shown gets it redacted.
-                shown = redact_url(target.url)
-                label = target.name or shown
-                own_options = replace(options, timeout_s=target.timeout_s or settings.timeout_s)
-                own_config = replace(config, expect_role=target.expect or settings.expect_role)
-                rechecks: list[TargetResult] = []
-                while True:
-                    async with semaphore:
-                        observer.target_started(label)
-                        with EvidenceFolder(settings.evidence_dir, label, len(rechecks) + 1) as evidence:
-                            result = await visit_target(session, target.url,
-                                                        replace(own_options, evidence_dir=evidence.incoming),
-                                                        own_config, settings.retries, observer,
-                                                        third_party=settings.third_party_probe, shown=label)
-                            result = replace(result, target=shown, name=target.name, tags=target.tags,
-                                             evidence=evidence.keep(result.verdict is not Verdict.PASS))
-                    if result.verdict not in (Verdict.FAIL, Verdict.ERROR) or len(rechecks) >= settings.confirm \
-                            or result.crashed_checks:
-                        break
-                    rechecks.append(result)
-                    observer.note(f"{label}: {result.verdict.value}; checking again to confirm "
-                                  f"({len(rechecks)}/{settings.confirm})")
-                    await asyncio.sleep(settings.confirm_pause_s)
-                result = replace(result, rechecks=tuple(rechecks))
-                observer.target_finished(result)
-                return result
-
-            results = await asyncio.gather(*(one(t) for t in targets))
+            results = await asyncio.gather(*(check_target(session, t, settings, options, config, observer, semaphore)
+                                             for t in targets))
             browser = session.description
     finally:
         config_ready.cancel()
@@ -242,6 +223,43 @@ def evidence_slug(label: str) -> str:
     return f"{host}-{hashlib.sha256(label.encode()).hexdigest()[:8]}"
 
 
+async def check_target(session: VisitSession, target: Target, settings: RunSettings, options: CaptureOptions,
+                       config: CheckConfig, observer: RunObserver,
+                       slot: asyncio.Semaphore | None = None) -> TargetResult:
+    """One target of a run (or one probe of the exporter): its visit, retries, ``--confirm``
+    rechecks and evidence, inside ``slot`` (the run's ``--jobs``) for each visit."""
+    # Only capture sees the target as typed; everything shown gets it redacted.
+    shown = redact_url(target.url)
+    label = target.name or shown
+    own_options = replace(options, timeout_s=target.timeout_s or settings.timeout_s)
+    own_config = replace(config, expect_role=target.expect or settings.expect_role)
+    rechecks: list[TargetResult] = []
+    while True:
+        async with slot if slot is not None else contextlib.nullcontext():
+            observer.target_started(label)
+            with EvidenceFolder(settings.evidence_dir, label, len(rechecks) + 1) as evidence:
+                result = await visit_target(session, target.url, replace(own_options, evidence_dir=evidence.incoming),
+                                            own_config, settings.retries, observer,
+                                            third_party=settings.third_party_probe, shown=label)
+                result = replace(result, target=shown, name=target.name, tags=target.tags,
+                                 evidence=evidence.keep(result.verdict is not Verdict.PASS))
+        if result.verdict not in (Verdict.FAIL, Verdict.ERROR) or len(rechecks) >= settings.confirm \
+                or result.crashed_checks:
+            break
+        rechecks.append(result)
+        observer.note(f"{label}: {result.verdict.value}; checking again to confirm ({len(rechecks)}/{settings.confirm})")
+        await asyncio.sleep(settings.confirm_pause_s)
+    result = replace(result, rechecks=tuple(rechecks))
+    observer.target_finished(result)
+    return result
+
+
+def browser_spec(settings: RunSettings) -> BrowserSpec:
+    return BrowserSpec(settings.browser_path, settings.browser_channel, settings.mappings, settings.trust_certs,
+                       launch_timeout_s=settings.timeout_s, reachable_hosts=settings.allowlist.hosts,
+                       profile_preferences=settings.profile_preferences, connect=settings.connect, cdp=settings.cdp)
+
+
 def _warm_config(settings: RunSettings) -> CheckConfig:
     config = settings.check_config()
     run_checks(PageSnapshot(requested_url=""), config)
@@ -277,7 +295,8 @@ async def visit_target(session: VisitSession, target: str, options: CaptureOptio
         if third_party and _needs_third_party_probe(snapshot, config):
             left = deadline - time.monotonic()
             if left > 1.0:
-                probe = await session.third_party_probe(target, replace(options, timeout_s=left))
+                probe = await session.third_party_probe(target, replace(options, timeout_s=left, integrity=False,
+                                                                        keep_screenshot=False))
                 snapshot = replace(snapshot, third_party_probe=probe)
         snapshot = replace(snapshot, timings={**snapshot.timings, "total_s": elapsed()})
         return TargetResult(target, snapshot, run_checks(snapshot, config), None, attempts, elapsed())

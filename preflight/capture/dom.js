@@ -159,5 +159,18 @@
     image_alts: all('img[alt],[role=img][aria-label],svg[aria-label]').filter(visible).slice(0, 30)
       .map((el) => clip(attr(el, 'alt') || attr(el, 'aria-label'), 200)).filter(Boolean),
   };
+  if (limits.boxes) {
+    // Where the controls stand (viewport CSS px of this frame), aligned with the lists above:
+    // only when a screenshot is kept, to outline the login form on it.
+    const rectOf = (el) => {
+      try {
+        const r = el.getBoundingClientRect();
+        return [r.left, r.top, r.width, r.height].map((v) => Math.round(v * 10) / 10);
+      } catch (e) { return null; }
+    };
+    out.form_boxes = forms.slice(0, 50).map(rectOf);
+    out.input_boxes = all('input,select,textarea').slice(0, MAX_INPUTS).map(rectOf);
+    out.button_boxes = all('button,input[type=submit],input[type=button],input[type=image],[role=button]').slice(0, 100).map(rectOf);
+  }
   return out;
 }

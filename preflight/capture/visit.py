@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -36,8 +36,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from playwright.async_api import Browser, BrowserContext, Frame, Page, Response
 
 from preflight.capture.dom import MAX_FRAMES, read_frames
+from preflight.capture.integrity import IntegrityWatch
 from preflight.capture.neterrors import classify_error
 from preflight.capture.recorder import Recorder
+from preflight.capture.view import FrameLayout, page_view
 
 LEAVE_S = 1.0
 """Longest wait for the page to unload at the end of a visit."""
@@ -62,10 +64,14 @@ class CaptureOptions:
     existing_cookies: ExistingCookies | None = None
     """What ``storage_state`` held, as facts, copied into the snapshot for the cookie audit."""
     clock_probe: ClockProbe | None = None
+    keep_screenshot: bool = False
+    """Keep a viewport screenshot in memory, with the login form located on it (``PageSnapshot.view``)."""
     extra_context_options: Mapping[str, Any] = field(default_factory=dict)
     evidence_dir: Path | None = None
     """Record this visit's evidence here (``page.png``, ``visit.har``, ``trace.zip``), redacted before
     the visit returns; the runner keeps it only for a check that did not pass."""
+    integrity: bool = False
+    """Also take the digests a login-page baseline compares (``snapshot.integrity``)."""
 
 
 class CaptureFailed(Exception):
@@ -111,6 +117,10 @@ async def capture(browser: Browser, url: str, options: CaptureOptions = CaptureO
         context.on("request", recorder.on_request)
         context.on("response", recorder.on_response)
         page = await context.new_page()
+        watch = IntegrityWatch(context, page) if options.integrity else None
+        if watch is not None:
+            await watch.start()
+            context.on("response", watch.on_response)
         await guard.watch(context, page)
         if options.block_third_party_cookies:
             await _block_third_party_cookies(context, page)
@@ -157,11 +167,14 @@ async def capture(browser: Browser, url: str, options: CaptureOptions = CaptureO
         # Independent reads: one round trip each, so ask for them all at once; each is bounded
         # by the deadline (a renderer stuck in a script loop answers nothing) with a safe default.
         read_until = max(deadline, time.monotonic() + 0.5)
-        hops, main_headers, tls, frames, cookies_enabled, raw_jar, screenshot = await asyncio.gather(
+        layouts: list[FrameLayout | None] | None = [] if options.keep_screenshot else None
+        hops, main_headers, tls, frames, cookies_enabled, raw_jar, screenshot, picture = await asyncio.gather(
             _bounded(_redirect_chain(response), read_until, ()), _bounded(_headers(response), read_until, {}),
-            _bounded(_tls(response), read_until, None), _bounded(read_frames(page, read_until), read_until, ()),
+            _bounded(_tls(response), read_until, None),
+            _bounded(read_frames(page, read_until, layouts), read_until, ()),
             _bounded(_probe_cookies(page), read_until, None), _bounded(context.cookies(), read_until, []),
-            _bounded(_screenshot(page, options.screenshot_dir, url, read_until), read_until, None))
+            _bounded(_screenshot(page, options.screenshot_dir, url, read_until), read_until, None),
+            _bounded(_view_png(page, options.keep_screenshot, read_until), read_until, None))
         if evidence is not None:
             shot_taken = await _evidence_screenshot(page, evidence, read_until)
         jar = tuple(facts_from_playwright(c) for c in raw_jar)
@@ -169,6 +182,7 @@ async def capture(browser: Browser, url: str, options: CaptureOptions = CaptureO
         if unreadable is not None:
             code, message = unreadable
             raise CaptureFailed(code, message, partial(page.url, response.status if response else None, message))
+        integrity = await watch.collect(max(deadline, time.monotonic() + 2.0)) if watch is not None else None
         if recorder.pending:
             await asyncio.wait(set(recorder.pending), timeout=max(0.1, min(2.0, deadline - time.monotonic())))
         clock_samples: tuple[ClockSample, ...] = ()
@@ -179,7 +193,7 @@ async def capture(browser: Browser, url: str, options: CaptureOptions = CaptureO
         await _leave(page, guard, deadline)
         guard.reconcile()
         timings["total_s"] = round(time.monotonic() - started, 3)
-        return _scrub(guard, PageSnapshot(
+        seen = _scrub(guard, PageSnapshot(
             requested_url=redact_url(url),
             final_url=redact_url(final_url),
             http_status=response.status if response is not None else None,
@@ -201,7 +215,16 @@ async def capture(browser: Browser, url: str, options: CaptureOptions = CaptureO
             screenshot=screenshot,
             captured_at=captured_at,
             existing_cookies=options.existing_cookies,
+            integrity=integrity,
         ))
+        if picture is None:
+            return seen
+        # Added after scrubbing: the picture is bytes (field values hidden before it was taken),
+        # the boxes numbers; the frames are the scrubbed ones, so the frame URL is too.
+        viewport = page.viewport_size or {"width": 0, "height": 0}
+        view = page_view(picture[0], viewport["width"], viewport["height"], seen.frames,
+                         layouts if layouts is not None and len(layouts) == len(seen.frames) else ())
+        return replace(seen, view=replace(view, masked=picture[1]))
     finally:
         if clock_task is not None and not clock_task.done():
             clock_task.cancel()
@@ -499,9 +522,10 @@ async def _finish_trace(context: BrowserContext, folder: Path) -> list[str]:
 async def _evidence_screenshot(page: Page, folder: Path, deadline: float) -> bool:
     """The viewport, every form control masked: evidence shows the page, never what a field holds."""
     try:
-        controls = page.locator("input, textarea, select, [contenteditable]")
+        # One mask locator per frame: a top-page locator does not reach into a login iframe.
+        masks = [frame.locator("input, textarea, select, [contenteditable]") for frame in page.frames[:MAX_FRAMES]]
         await page.screenshot(path=str(folder / SHOT_NAME), timeout=_ms(deadline, 5.0), animations="disabled",
-                              mask=[controls], mask_color="#7f7f7f")
+                              mask=masks, mask_color=MASK_COLOR)
         return True
     except Exception:  # noqa: BLE001 - a closed or hung page: no screenshot
         return False
@@ -532,6 +556,63 @@ async def _screenshot(page: Page, directory: Path | None, url: str, deadline: fl
     except Exception:  # noqa: BLE001
         return None
     return str(path)
+
+
+_TEXT_CONTROLS = ("input:not([type=checkbox]):not([type=radio]):not([type=submit]):not([type=button])"
+                  ":not([type=image]):not([type=reset]):not([type=hidden]):not([type=range]):not([type=color]), "
+                  "textarea")
+"""Controls whose value shows as text: what a field holds must never reach a report as pixels.
+Playwright's ``style`` option (making values transparent) was tried first and dropped: a page whose
+CSP forbids inline styles refuses that stylesheet (measured on Chromium 156), masks it cannot."""
+
+_HOLDS_VALUE = """(selector) => {
+  const roots = [document];
+  const walker = document.createTreeWalker(document.documentElement || document, NodeFilter.SHOW_ELEMENT);
+  for (let n = 0; walker.nextNode() && n < 20000; n++) if (walker.currentNode.shadowRoot) roots.push(walker.currentNode.shadowRoot);
+  const inputValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').get;
+  const areaValue = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value').get;
+  return roots.some((root) => Array.from(root.querySelectorAll(selector)).some((el) =>
+    !!(el.tagName === 'INPUT' ? inputValue.call(el) : areaValue.call(el))));
+}"""
+"""Whether any text control of a frame (open shadow roots included) holds a value, read through the
+prototypes' getters as ``dom.js`` reads ``has_value``: an element's own ``value`` property does not
+hide one."""
+
+MASK_COLOR = "#e9ecef"
+"""A light grey: a masked field reads as an empty box, not as an alarm."""
+
+
+async def _values_present(page: Page, deadline: float) -> bool:
+    """Any frame's field holds a value, or a frame did not answer (then assume it does)."""
+    frames = page.frames[:MAX_FRAMES]
+    answers = await asyncio.wait_for(
+        asyncio.gather(*(frame.evaluate(_HOLDS_VALUE, _TEXT_CONTROLS) for frame in frames), return_exceptions=True),
+        timeout=max(0.1, min(2.0, deadline - time.monotonic())))
+    return any(answer is not False for answer in answers)
+
+
+async def _picture(page: Page, masked: bool, deadline: float) -> bytes:
+    # Masks are boxes Playwright paints over the controls, which no page CSP can refuse.
+    masks = [frame.locator(_TEXT_CONTROLS) for frame in page.frames[:MAX_FRAMES]] if masked else []
+    return await page.screenshot(type="png", timeout=_ms(deadline, 5.0), animations="disabled", scale="css",
+                                 mask=masks, mask_color=MASK_COLOR)
+
+
+async def _view_png(page: Page, keep: bool, deadline: float) -> tuple[bytes, bool] | None:
+    """The viewport as PNG bytes, kept in memory (``CaptureOptions.keep_screenshot``). When any field
+    holds a value, every text field is masked (a flat box over it); a value a script put in while the
+    picture was taken makes it taken again, masked. Fields in closed shadow roots are out of reach.
+    Returns ``(png, masked)``."""
+    if not keep:
+        return None
+    try:
+        masked = await _values_present(page, deadline)
+        png = await _picture(page, masked, deadline)
+        if not masked and await _values_present(page, deadline):
+            masked, png = True, await _picture(page, True, deadline)
+        return png, masked
+    except Exception:  # noqa: BLE001 - a page that cannot be pictured (or checked) is still judged, unpictured
+        return None
 
 
 async def _await_probe(task: asyncio.Task[tuple[ClockSample, ...]], deadline: float) -> tuple[ClockSample, ...]:

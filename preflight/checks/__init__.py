@@ -5,7 +5,7 @@ Registered by hand (no import-time discovery); ``tests/checks/test_registry.py``
 
 from __future__ import annotations
 
-from preflight.checks import clock, cookies, domain, portal, submission, transport
+from preflight.checks import baseline, clock, cookies, domain, portal, submission, transport
 from preflight.checks.base import Check, CheckConfig
 
 CHECKS: dict[str, Check] = {
@@ -15,6 +15,7 @@ CHECKS: dict[str, Check] = {
     "portal": portal.check,
     "clock": clock.check,
     "cookies": cookies.check,
+    "baseline": baseline.check,
 }
 
 PARTIAL_CHECKS = ("domain", "transport", "submission")

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from preflight.config.allowlist import Allowlist
 from preflight.config.settings import Settings
 from preflight.model import codes
+from preflight.model.baseline import BaselineDocument
 from preflight.model.report import CheckResult, Finding, Section, Severity
 from preflight.model.snapshot import PageSnapshot
 from preflight.rules.lookalike.judge import HostJudge
@@ -42,6 +43,8 @@ class CheckConfig:
     """``--expect provider|member|employer|broker``: the user's intent for hosts not on the list."""
     now: float | None = None
     """Local Unix time of the run (tests pin it)."""
+    baseline: BaselineDocument | None = None
+    """``check --baseline``: the login-page baseline to compare each visit with."""
 
     def __post_init__(self) -> None:
         if self.judge is None:
@@ -49,11 +52,11 @@ class CheckConfig:
 
     @classmethod
     def build(cls, allowlist: Allowlist, settings: Settings | None = None, expect_role: str | None = None,
-              now: float | None = None) -> CheckConfig:
+              now: float | None = None, baseline: BaselineDocument | None = None) -> CheckConfig:
         """The tables every check needs (vocabulary, host judge), built once for a run."""
         settings = settings or Settings()
         return cls(allowlist=allowlist, settings=settings, vocabulary=load_vocabulary(settings.portal.vocabulary),
-                   expect_role=expect_role, now=now)
+                   expect_role=expect_role, now=now, baseline=baseline)
 
     @property
     def host_judge(self) -> HostJudge:

@@ -70,6 +70,8 @@ def check(snapshot: PageSnapshot, config: CheckConfig) -> CheckResult:
                 _untrusted(found, verdict, "A frame holding login fields", code="login_frame_off_list", url=frame.url)
     if login_frames:
         _impersonation(found, judge, snapshot, login_frames, config)
+        if config.baseline is not None:
+            _clone_of(found, judge, snapshot, config)
     _recovery_links(found, judge, snapshot, login_frames or list(snapshot.frames[:1]), config)
     _script_hosts(found, judge, snapshot, login_frames or list(snapshot.frames[:1]))
     _mixed_content(found, snapshot, page_https)
@@ -145,6 +147,30 @@ def _impersonation(found: FindingList, judge: HostJudge, snapshot: PageSnapshot,
               f"This login page calls itself '{first['name']}' ({first['where']}: '{first['text']}'), but {host} is "
               f"not an official {portal.payer} host: do not sign in there; the official address is {official}.",
               host=host, payer=portal.payer, portal=portal.name, official_host=official, presented=presented)
+
+
+def _clone_of(found: FindingList, judge: HostJudge, snapshot: PageSnapshot, config: CheckConfig) -> None:
+    """A login off the allowlist that copies a baselined official login (``check --baseline``)."""
+    from preflight.checks.baseline import clone_matches
+
+    host = host_of(snapshot.final_url)
+    if not host or judge.judge_normalized(host).verdict == OFFICIAL:
+        return
+    matches = clone_matches(snapshot, config)
+    if not matches:
+        return
+    best = matches[0]
+    signs = ["the same favicon"] if best.favicon_match else []
+    if best.visual_distance is not None and best.visual_distance <= config.settings.baseline.clone_visual:
+        signs.append(f"its screenshot {best.visual_distance:.0%} away from the official one")
+    if best.form_similarity >= 0.8:
+        signs.append(f"{best.form_similarity:.0%} the same login fields")
+    listed = config.allowlist.lookup(host_of(best.entry.final_url))
+    portal = f"{listed.portal.payer} {listed.portal.name}".strip() if listed is not None else ""
+    found.add("clone_of", Severity.FAIL,
+              f"This login page on {host} copies the official {portal or 'portal'} login {best.entry.final_url} "
+              f"({', '.join(signs)}): do not sign in there.", host=host, portal=portal, **best.figures(),
+              others=[m.figures() for m in matches[1:5]])
 
 
 def _scheme_findings(found: FindingList, url: str, host: str, where: str) -> None:

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import click
 
 from preflight import __version__
-from preflight.cli import allowlist, check, demo, doctor, mock_portal, policy, vet
+from preflight.cli import allowlist, baseline, check, demo, doctor, mock_portal, policy, serve, vet
 from preflight.cli.params import CONTEXT_SETTINGS
 from preflight.errors import PreflightError
 from preflight.rules.redact import redact_text
@@ -35,7 +35,7 @@ def cli(traceback: bool) -> None:
 
 
 for command in (check.check, vet.vet, demo.demo, mock_portal.mock_portal, allowlist.allowlist, doctor.doctor,
-                policy.policy):
+                policy.policy, serve.serve, baseline.baseline):
     cli.add_command(command)
 
 

@@ -28,6 +28,7 @@ from preflight.cli.params import (
 from preflight.cli.progress import ProgressObserver
 from preflight.config.targets import Target
 from preflight.errors import UsageError
+from preflight.rules.redact import redact_text, redact_url
 from preflight.status import ExitStatus
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -52,8 +53,14 @@ T = TypeVar("T")
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON report to stdout instead of the console report.")
 @click.option("--json-file", metavar="FILE", help="Also write the JSON report to FILE ('-' for stdout).")
 @click.option("--junit-file", metavar="FILE", help="Also write a JUnit XML report to FILE ('-' for stdout).")
+@click.option("--html", "html_file", metavar="FILE",
+              help="Also write a self-contained HTML report, with each page's screenshot, to FILE ('-' for stdout).")
 @click.option("--metrics", "metrics_file", metavar="FILE",
               help="Also write Prometheus metrics to FILE (node_exporter's textfile collector; '-' for stdout).")
+@click.option("--pushgateway", "pushgateway", metavar="URL",
+              help="Also push the metrics to this Prometheus Pushgateway (a group per target).")
+@click.option("--push-job", "push_job", default="preflight", show_default=True, metavar="NAME",
+              help="The Pushgateway job name.")
 @click.option("--evidence", "evidence_dir", metavar="DIR", type=click.Path(file_okay=False),
               help="Keep a screenshot, HAR and trace of each target that did not pass in DIR (redacted).")
 @click.option("--fail-on", type=click.Choice(["fail", "warn"]), default="fail", show_default=True,
@@ -71,6 +78,8 @@ T = TypeVar("T")
               help="Apply the cookie policies in force (read from the browser's chrome://policy) to every visit.")
 @click.option("--browser-policies-from", "policies_from", metavar="chrome|msedge|PATH",
               help="Read those policies from this browser instead (implies --browser-policies).")
+@click.option("--baseline", "baseline_path", metavar="FILE",
+              help="Compare each login page with this baseline (`preflight baseline save`).")
 @click.option("-v", "--verbose", is_flag=True, help="Show informational findings too.")
 @click.pass_context
 def check(ctx: click.Context, urls: Sequence[str], browser_path: str | None, browser_channel: str | None,
@@ -78,16 +87,19 @@ def check(ctx: click.Context, urls: Sequence[str], browser_path: str | None, bro
           allowlist_path: str | None, target_names: Sequence[str] = (), target_tags: Sequence[str] = (),
           jobs: int = 4, retries: int = 1, confirm: int = 0, as_json: bool = False, json_file: str | None = None,
           junit_file: str | None = None, metrics_file: str | None = None, evidence_dir: str | None = None,
+          pushgateway: str | None = None, push_job: str = "preflight",
           fail_on: str = "fail", config_path: str | None = None, expect_role: str | None = None,
           no_clock: bool = False, screenshot_dir: str | None = None, verbose: bool = False,
           storage_state: str | None = None, profile_dir: str | None = None, browser_policies: bool = False,
-          policies_from: str | None = None, connect: Sequence[str] = (), cdp: str | None = None) -> ExitStatus:
+          policies_from: str | None = None, baseline_path: str | None = None,
+          html_file: str | None = None, connect: Sequence[str] = (), cdp: str | None = None) -> ExitStatus:
     """Visit each URL, or each [[target]] of preflight.toml (never submitting anything), and judge it.
 
     Options come from, in order: the command line, PREFLIGHT_CHECK_<OPTION> environment variables,
     preflight.toml ([run], [output], allowlist), the defaults shown.
     """
     from preflight.config.allowlist import ENV_ALLOWLIST, load_allowlist
+    from preflight.config.baseline import load_baseline
     from preflight.config.targets import merged_mappings, select_targets
     from preflight.reporters import RenderOptions, render
     from preflight.runner import RunSettings, run
@@ -109,6 +121,7 @@ def check(ctx: click.Context, urls: Sequence[str], browser_path: str | None, bro
     json_file = json_file or output.json_file
     junit_file = junit_file or output.junit_file
     metrics_file = metrics_file or output.metrics_file
+    html_file = html_file or output.html_file
     evidence_dir = evidence_dir or output.evidence_dir
     if allowlist_path is None and not os.environ.get(ENV_ALLOWLIST):
         allowlist_path = check_settings.allowlist
@@ -130,12 +143,14 @@ def check(ctx: click.Context, urls: Sequence[str], browser_path: str | None, bro
                          "usage: preflight check https://cignaforhcp.cigna.com/ (or add [[target]]s to preflight.toml)")
     stdout_writers = [name for name, used in (("--json", as_json), ("--json-file -", json_file == "-"),
                                               ("--junit-file -", junit_file == "-"),
-                                              ("--metrics -", metrics_file == "-")) if used]
+                                              ("--metrics -", metrics_file == "-"), ("--html -", html_file == "-"))
+                      if used]
     if len(stdout_writers) > 1:
         raise UsageError(f"{' and '.join(stdout_writers)} all write to stdout", "send all but one to a file")
     if not connect and not cdp:  # with --connect, --browser-path is a path on the run-server's machine
         check_browser_path(browser_path)
     validate_existing_state(storage_state, profile_dir)
+    validate_pushgateway(pushgateway)
     mappings = merged_mappings(host_mappings(resolve, connect_to), targets)
     certs = tuple(dict.fromkeys([*trust_cert, *(c for t in targets for c in t.trust_certs)]))
     check_remote_browser(connect, cdp, browser_path=browser_path, browser_channel=browser_channel, mappings=mappings,
@@ -151,10 +166,11 @@ def check(ctx: click.Context, urls: Sequence[str], browser_path: str | None, bro
         jobs=jobs, timeout_s=timeout, retries=retries, confirm=confirm,
         screenshot_dir=screenshot_folder(screenshot_dir), expect_role=expect_role, clock=not no_clock,
         storage_state=storage_state, profile_dir=profile_dir, profile_preferences=preferences,
-        evidence_dir=output_folder(evidence_dir, "--evidence"),
+        evidence_dir=output_folder(evidence_dir, "--evidence"), keep_screenshot=html_file is not None,
+        baseline=load_baseline(baseline_path) if baseline_path else None,
         connect=tuple(connect), cdp=cdp,
     )
-    outputs = report_outputs(as_json, json_file, junit_file, metrics_file)
+    outputs = report_outputs(as_json, json_file, junit_file, metrics_file, html_file)
     for output_format, path in outputs:
         check_writable(path, OPTION_OF[output_format.value])
     with ProgressObserver.for_stderr([t.label for t in targets]) as observer:
@@ -164,11 +180,40 @@ def check(ctx: click.Context, urls: Sequence[str], browser_path: str | None, bro
         write_output(path, render(report, output_format, options))
     github_actions(report, options)
     status = report.exit_code(fail_on_warn=fail_on == "warn")
+    if pushgateway and not push_metrics(report, pushgateway, push_job) and status is ExitStatus.OK:
+        status = ExitStatus.COULD_NOT_RUN
     if status is ExitStatus.BUG:
         crashed = sorted({check for result in report.results for check in result.crashed_checks})
         click.echo(f"preflight: error: internal error: the {', '.join(crashed)} check crashed (see the report) — "
                    "rerun with --traceback and report it", err=True)
     return status
+
+
+def push_metrics(report: RunReport, gateway: str, job: str) -> bool:
+    """Push to the Pushgateway; a failure is one line on stderr (the reports are written already)."""
+    from preflight.publish import push_to_gateway
+
+    try:
+        push_to_gateway(report, gateway, job)
+    except Exception as exc:  # noqa: BLE001 - urllib raises URLError, HTTPError, OSError, ValueError
+        click.echo(f"preflight: error: cannot push the metrics to {redact_url(gateway)}: "
+                   f"{redact_text(str(getattr(exc, 'reason', exc)))[:200]} — check the Pushgateway URL", err=True)
+        return False
+    return True
+
+
+def validate_pushgateway(url: str | None) -> None:
+    if url is None:
+        return
+    from preflight.rules.hosts import InvalidURL, parse_url
+
+    try:
+        parsed = parse_url(url if "://" in url else f"http://{url}")
+    except InvalidURL:
+        raise UsageError(f"--pushgateway {redact_url(url)!r} is not a URL", "e.g. --pushgateway http://pushgateway:9091") from None
+    if parsed.scheme not in ("http", "https") or not parsed.host:
+        raise UsageError(f"--pushgateway {redact_url(url)!r} is not an http(s) URL",
+                         "e.g. --pushgateway http://pushgateway:9091")
 
 
 def github_actions(report: RunReport, options: RenderOptions) -> None:
@@ -214,17 +259,17 @@ def policy_preferences(policies_from: str | None, browser_path: str | None, brow
 
 
 def report_outputs(as_json: bool, json_file: str | None, junit_file: str | None,
-                   metrics_file: str | None = None) -> list[tuple[OutputFormat, str]]:
+                   metrics_file: str | None = None, html_file: str | None = None) -> list[tuple[OutputFormat, str]]:
     """Which reports go where: ``--json`` and ``-`` mean stdout; the console report when nothing else is there."""
     from preflight.reporters import OutputFormat
 
     outputs: list[tuple[OutputFormat, str]] = []
     if as_json:
         outputs.append((OutputFormat.JSON, "-"))
-    elif "-" not in (json_file, junit_file, metrics_file):
+    elif "-" not in (json_file, junit_file, metrics_file, html_file):
         outputs.append((OutputFormat.CONSOLE, "-"))
     for output_format, path in ((OutputFormat.JSON, json_file), (OutputFormat.JUNIT, junit_file),
-                                (OutputFormat.METRICS, metrics_file)):
+                                (OutputFormat.METRICS, metrics_file), (OutputFormat.HTML, html_file)):
         if path:
             outputs.append((output_format, path))
     return outputs

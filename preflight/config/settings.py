@@ -73,6 +73,20 @@ class RunDefaults:
 
 
 @dataclass(frozen=True)
+class BaselineSettings:
+    ignore: tuple[str, ...] = ()
+    """Known churn, not reported: a pattern starting with ``baseline.`` matches change kinds
+    (``baseline.visual_change``, ``baseline.cert_*``); any other is a glob on what changed (a
+    script's address without query, a host, a field's name): ``https://cdn.example.com/tag/*``."""
+    visual_info: float = 0.08
+    """Report a visual change (info) from this share of differing perceptual-hash bits."""
+    visual_warn: float = 0.25
+    """Warn from this share."""
+    clone_visual: float = 0.1
+    """A page off the allowlist this close to a baselined login looks like a copy of it."""
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything ``preflight.toml`` may set; ``Settings()`` is the defaults."""
 
@@ -85,6 +99,7 @@ class Settings:
     """Top-level ``allowlist = "allowlist.toml"``: the allowlist for this file's targets."""
     targets: tuple[Target, ...] = ()
     """The ``[[target]]`` tables, in file order."""
+    baseline: BaselineSettings = field(default_factory=BaselineSettings)
     source: str | None = None
     """The file these came from, if any."""
 
@@ -141,6 +156,9 @@ def parse_settings(text: str, source: str = "<memory>", base: Path | None = None
             parsed[key] = _value(types[key], value, f"{table}.{key}", where(source, text, key), hint, base)
         tables[table] = cls(**parsed)
     settings = Settings(**tables, source=source)
+    if not settings.baseline.visual_info < settings.baseline.visual_warn <= 1:
+        raise ConfigError(f"{source}: baseline.visual_info ({settings.baseline.visual_info:g}) must be below "
+                          f"baseline.visual_warn ({settings.baseline.visual_warn:g}), at most 1", hint)
     if settings.clock.warn_s >= settings.clock.fail_s:
         raise ConfigError(f"{source}: clock.warn_s ({settings.clock.warn_s:g}) must be below clock.fail_s "
                           f"({settings.clock.fail_s:g})", hint)
@@ -178,6 +196,10 @@ def _value(expected: Any, value: Any, key: str, place: str, hint: str, base: Pat
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.5 <= value <= 600:
             raise ConfigError(f"{place}: {key} must be a number of seconds from 0.5 to 600", hint)
         return float(value)
+    if expected == tuple[str, ...]:
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            raise ConfigError(f"{place}: {key} must be a list of non-empty strings", hint)
+        return tuple(value)
     if expected is float:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < float("inf"):
             raise ConfigError(f"{place}: {key} must be a finite number >= 0", hint)

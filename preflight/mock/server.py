@@ -564,6 +564,17 @@ class MockPortal:
         default_port = 443 if self.tls else 80
         return [f"{host}:{default_port}:{LOOPBACK}:{self.port}" for host in (self.hosts if hosts is None else hosts)]
 
+    def serve_cert(self, pair: CertPair) -> None:
+        """Serve ``pair`` on connections from now on (certificate renewal and issuer-change
+        scenarios); ``sni_certs`` keep answering for their hosts."""
+        server = self._server
+        if server is None or server.tls is None:
+            raise RuntimeError("serve_cert needs a started HTTPS mock portal")
+        context = _server_context(pair)
+        context.sni_callback = server.tls.sni_callback
+        self._cert = pair
+        server.tls = context
+
     # -- internals
 
     def _served_cert(self) -> CertPair:

@@ -59,6 +59,8 @@ DOMAIN = (
          "a page of the flow is plain HTTP"),
     Code("domain.insecure_loopback", "warn",
          "plain HTTP on a loopback host (tests only)"),
+    Code("domain.clone_of", "fail",
+         "`check --baseline`: a login page on a host off the allowlist copies a baselined official login (same favicon, a perceptual hash within `[baseline] clone_visual`, or the same login fields); names the official portal and page (evidence: `portal`, `official`, `favicon_match`, `visual_distance`, `form_similarity`)"),
 )
 
 TRANSPORT = (
@@ -217,11 +219,48 @@ POLICY = (
          "a policy that matters for portal sign-in is set but the browser reports an error for it and does not apply it; the browser's message is quoted"),
 )
 
+BASELINE = (
+    Code("baseline.unchanged", "pass",
+         "`check --baseline`: the login page matches its baseline (changes matched by `[baseline] ignore` are counted, not reported)"),
+    Code("baseline.form_action_changed", "fail",
+         "the login form now posts to another host or path than the baseline's; names both"),
+    Code("baseline.login_frame_origin_changed", "fail",
+         "the login fields are now in a frame from another origin (or no longer in the baseline's frame)"),
+    Code("baseline.new_script_origin", "fail / warn",
+         "a script from an origin the baseline never saw runs in the login page (fail: it can read the password box) / in a frame without login fields (warn)"),
+    Code("baseline.script_changed", "warn",
+         "a script's content hash differs (matched by origin and path: query strings, version and build-hash tokens are ignored), a new script from a known origin, new inline scripts, or SRI dropped; names the script"),
+    Code("baseline.script_removed", "info",
+         "a script of the baseline no longer runs in the page"),
+    Code("baseline.fields_changed", "warn / fail",
+         "the login form's fields (name, type, autocomplete, label) or kind changed; fail when a new field asks for card, SSN or date-of-birth data"),
+    Code("baseline.role_changed", "fail / warn",
+         "the page now reads as another role's login than the baseline's, confidence >= 0.5 (warn below, or when it no longer reads as any role: `unknown`)"),
+    Code("baseline.recovery_changed", "warn",
+         "a recovery or registration link now points to a host the baseline's did not"),
+    Code("baseline.host_chain_changed", "warn",
+         "the redirect chain or final host differs from the baseline's"),
+    Code("baseline.cert_new_issuer", "warn",
+         "the certificate comes from another issuer: confirm with the payer"),
+    Code("baseline.cert_new_key", "info",
+         "the certificate has a new key from the same issuer"),
+    Code("baseline.cert_renewed", "info",
+         "the certificate was renewed: same key and issuer, new validity (or SAN list)"),
+    Code("baseline.hsts_changed", "warn / info",
+         "the `Strict-Transport-Security` header was dropped (warn) or changed (info)"),
+    Code("baseline.favicon_changed", "info",
+         "the page's icon changed"),
+    Code("baseline.visual_change", "info / warn",
+         "the page looks different: share of perceptual-hash bits changed from `[baseline] visual_info` (0.08, info) / `visual_warn` (0.25, warn); not reported when the fields changed (that explains it)"),
+    Code("baseline.not_baselined", "warn / info",
+         "the baseline has no entry for this target: nothing compared, not fatal (warn on an official host: add it with `baseline update`; info on any other host, which the domain check judges)"),
+)
+
 CHECK_ERROR = Code("<check>.error", "fail (verdict error)",
                    "a check crashed (a bug in preflight: exit 70); the other checks still ran")
 """The one code every check may emit, for itself crashing."""
 
-TABLES: Mapping[str, tuple[Code, ...]] = {"domain": DOMAIN, "transport": TRANSPORT, "submission": SUBMISSION, "portal": PORTAL, "clock": CLOCK, "cookies": COOKIES, "target": TARGET, "browser": BROWSER, "policy": POLICY}
+TABLES: Mapping[str, tuple[Code, ...]] = {"domain": DOMAIN, "transport": TRANSPORT, "submission": SUBMISSION, "portal": PORTAL, "clock": CLOCK, "cookies": COOKIES, "baseline": BASELINE, "target": TARGET, "browser": BROWSER, "policy": POLICY}
 """Check (or ``target``/``browser`` for visits that could not finish, ``policy`` for ``preflight
 policy show``) -> its codes, in README order."""
 

@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, cast
 
 from preflight.model.report import Finding, RunReport, Severity, TargetResult, Verdict
-from preflight.model.sections import ClockSection, CookiesSection, PortalSection
-from preflight.model.serialize import schema_keywords
+from preflight.model.sections import BaselineSection, ClockSection, CookiesSection, PortalSection
+from preflight.model.serialize import omit_none, schema_keywords
 from preflight.model.snapshot import BlockedRequest, TlsFacts
+from preflight.rules.outage import diagnose
 from preflight.rules.redact import redact_url
 from preflight.vet import VetResult
 
@@ -98,6 +99,18 @@ class ErrorDocument:
 
 
 @dataclass(frozen=True)
+class DiagnosisDocument:
+    """Outage or account? The help desk's first question, answered for this target."""
+
+    kind: Literal["outage", "maintenance", "healthy", "untrusted", "unknown"]
+    """``outage``: unreachable, DNS, timeout or 5xx (nobody's account can fix it); ``maintenance``:
+    the page says so; ``untrusted``: not the official portal; ``healthy``: a login page that works,
+    so a failing sign-in is the account's; ``unknown``: cannot tell."""
+    says: str
+    """The answer in one sentence."""
+
+
+@dataclass(frozen=True)
 class RecheckDocument:
     """An earlier check of the target that failed or errored (``--confirm``)."""
 
@@ -166,6 +179,10 @@ class ResultDocument:
     """Earlier checks that failed while the last did not: flakes, not the verdict."""
     browser_endpoint: str | None
     """The remote browser that made the visit (``--connect``/``--cdp`` endpoint, redacted); null for a local one."""
+    diagnosis: DiagnosisDocument
+    """Outage or account?"""
+    baseline: BaselineSection | None = omit_none()
+    """``check --baseline``: how the page compares with its baseline; left out otherwise."""
 
     @classmethod
     def of(cls, result: TargetResult) -> ResultDocument:
@@ -177,6 +194,7 @@ class ResultDocument:
             evidence=result.evidence,
             rechecks=tuple(RecheckDocument.of(r) for r in result.rechecks),
             unconfirmed_failures=result.unconfirmed_failures,
+            diagnosis=DiagnosisDocument(*diagnose(result)),
             final_url=snapshot.final_url if snapshot else None,
             redirects=tuple(hop.url for hop in snapshot.redirects) if snapshot else (),
             http_status=snapshot.http_status if snapshot else None,
@@ -192,7 +210,13 @@ class ResultDocument:
             timings=dict(snapshot.timings) if snapshot and snapshot.timings else {"total_s": result.elapsed_s},
             screenshot=snapshot.screenshot if snapshot else None,
             browser_endpoint=snapshot.browser_endpoint if snapshot else None,
+            baseline=_baseline_section(result),
         )
+
+
+def _baseline_section(result: TargetResult) -> BaselineSection | None:
+    section = result.section("baseline")
+    return section if isinstance(section, BaselineSection) else None
 
 
 @dataclass(frozen=True)
@@ -271,6 +295,6 @@ class PolicyDocument:
     """``policy.*`` findings (README's code table)."""
 
 
-__all__ = ["BlockedRequestDocument", "ErrorDocument", "FindingDocument", "RecheckDocument", "ResultDocument",
+__all__ = ["BlockedRequestDocument", "DiagnosisDocument", "ErrorDocument", "FindingDocument", "RecheckDocument", "ResultDocument",
            "RunDocument",
            "PolicyDocument", "PolicyRowDocument", "TlsDocument", "VetDocument"]

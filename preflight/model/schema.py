@@ -49,6 +49,8 @@ class SchemaFile:
 
 
 def schema_files() -> tuple[SchemaFile, ...]:
+    from preflight.model.baseline import BaselineDocument
+    from preflight.model.doctor import DoctorDocument
     from preflight.model.document import PolicyDocument, RunDocument, VetDocument
 
     return (
@@ -56,6 +58,9 @@ def schema_files() -> tuple[SchemaFile, ...]:
                    "preflight check report (preflight/run@1)"),
         SchemaFile("vet.schema.json", VetDocument, "preflight/vet@1", "preflight vet report"),
         SchemaFile("policy.schema.json", PolicyDocument, "preflight/policy@1", "preflight policy show report"),
+        SchemaFile("baseline.schema.json", BaselineDocument, "preflight/baseline@1",
+                   "preflight login-page baseline (preflight baseline save)"),
+        SchemaFile("doctor.schema.json", DoctorDocument, "preflight/doctor@1", "preflight doctor report"),
     )
 
 

@@ -361,11 +361,49 @@ class CookiesSection:
     """The existing profile or saved state; null without one."""
 
 
-Section = PortalSection | ClockSection | CookiesSection
+# --------------------------------------------------------------------------- baseline
+
+
+BaselineStatus = Literal["compared", "not_baselined"]
+
+
+@dataclass(frozen=True)
+class BaselineChange:
+    """One difference between the baseline and this visit."""
+
+    code: str = field(metadata=schema_keywords(pattern="^baseline\\.[a-z_]+$"))
+    """The finding code (README's code table)."""
+    severity: Literal["info", "pass", "warn", "fail"]
+    """How much it matters."""
+    subject: str
+    """What changed: a script's address, a host, a field's name ..."""
+    ignored: bool
+    """Matched a ``[baseline] ignore`` pattern of preflight.toml: counted, not reported."""
+
+
+@dataclass(frozen=True)
+class BaselineSection:
+    """How this visit compares with the login page's baseline (``check --baseline``)."""
+
+    status: BaselineStatus
+    """``compared``, or ``not_baselined`` when the baseline has no entry for this target."""
+    saved_at: float | None
+    """When the entry compared against was taken (Unix time); null when there is none."""
+    changes: tuple[BaselineChange, ...]
+    """Every difference found, ignored ones included."""
+    counts: Mapping[str, int]
+    """Reported (not ignored) changes per kind (``form_action_changed`` ...): the
+    ``preflight_baseline_changes{kind}`` figures."""
+    visual_distance: float | None = field(metadata=schema_keywords(minimum=0, maximum=1))
+    """Share of the perceptual hash's bits that differ (0 identical, about 0.5 unrelated); null
+    when either side has no screenshot hash."""
+
+
+Section = PortalSection | ClockSection | CookiesSection | BaselineSection
 """What a check puts in ``CheckResult.data``."""
 
 __all__ = [
-    "ClearAdvice", "ClockReference", "ClockSection", "ClockVerdict", "ConflictingCookies", "CookieEntry",
+    "BaselineChange", "BaselineSection", "BaselineStatus", "ClearAdvice", "ClockReference", "ClockSection", "ClockVerdict", "ConflictingCookies", "CookieEntry",
     "CookiesSection", "ExistingSection", "FieldKind", "LeftoverSession", "LoginFormKind", "PasswordRole",
     "PortalField", "PortalSection", "RecoveryLinkEntry", "RejectedCookieEntry", "Role", "Section",
     "SignInEntry", "StoredCookie", "ThirdPartySection", "UsernameKind",

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from preflight.model.serialize import from_jsonable, omit_empty, to_jsonable
+from preflight.model.serialize import from_jsonable, omit_empty, omit_none, to_jsonable
 
 
 @dataclass(frozen=True)
@@ -211,6 +211,45 @@ class ClockSample:
 
 
 @dataclass(frozen=True)
+class Box:
+    """A rectangle in CSS pixels, relative to the top left corner of a ``PageView`` screenshot."""
+
+    x: float
+    y: float
+    width: float
+    height: float
+
+
+@dataclass(frozen=True)
+class PageView:
+    """What the page looked like: a viewport screenshot kept in memory (for ``--html``), and where
+    on it the login form stands. Field values are hidden before the picture is taken."""
+
+    png: bytes
+    width: int
+    """Viewport width, CSS pixels (the PNG is this wide at device scale 1)."""
+    height: int
+    """Viewport height, CSS pixels."""
+    login_form: Box | None = None
+    """The form holding the page's login fields (or the group of those fields when there is no
+    ``<form>``); ``None`` without login fields. May reach past the viewport: see ``clipped``."""
+    login_fields: tuple[Box, ...] = ()
+    """The visible controls of that form a person types into or ticks."""
+    frame_url: str = ""
+    """URL of the frame holding the form when it is not the main page."""
+    masked: bool = False
+    """Fields held values, so every text field is painted over in the picture."""
+
+    def clipped(self, box: Box) -> Box | None:
+        """``box`` cut to the screenshot, ``None`` when none of it is on the picture."""
+        left, top = max(0.0, box.x), max(0.0, box.y)
+        right, bottom = min(float(self.width), box.x + box.width), min(float(self.height), box.y + box.height)
+        if right - left < 1 or bottom - top < 1:
+            return None
+        return Box(left, top, right - left, bottom - top)
+
+
+@dataclass(frozen=True)
 class PageSnapshot:
     """Everything one visit saw, as plain data. Checks read only this."""
 
@@ -237,6 +276,8 @@ class PageSnapshot:
     """False when the page never fired ``load`` within the time allowed (captured as it was)."""
     timings: Mapping[str, float] = field(default_factory=dict)
     screenshot: str | None = None
+    view: PageView | None = omit_none()
+    """The page as a picture, with its login form located (only when a report asked for it)."""
     captured_at: float = 0.0
     """Local Unix time when the main response arrived."""
     error: str | None = None
@@ -246,7 +287,9 @@ class PageSnapshot:
     third_party_probe: ThirdPartyProbe | None = None
     """The page visited again with third-party cookies allowed and blocked (only when the visit
     saw a sign-in frame from another site that uses cookies)."""
-    browser_endpoint: str | None = None
+    integrity: IntegrityFacts | None = omit_none()
+    """Digests for login-page baselines (only when asked: ``baseline save``, ``check --baseline``)."""
+    browser_endpoint: str | None = omit_none()
     """The remote browser (``--connect``/``--cdp`` endpoint, redacted) that made the visit; None for a local one."""
 
     @property
@@ -306,3 +349,50 @@ class ThirdPartyProbe:
     """Third-party cookies blocked, as in Incognito/InPrivate, Safari, or with the setting on."""
     error: str | None = None
     """Why the comparison could not be made (launch failure, timeout)."""
+
+
+@dataclass(frozen=True)
+class ScriptFacts:
+    """One script that ran in a frame: an external file by address and content hash, an inline
+    one by content hash. The text itself is never kept."""
+
+    frame_url: str
+    """The frame it ran in (query values redacted)."""
+    url: str = ""
+    """Where an external script came from (query values redacted); ``""`` for an inline script."""
+    sha256: str = ""
+    """SHA-256 of the script's text (hex); ``""`` when its body could not be read."""
+    size: int = 0
+    integrity: bool = False
+    """The element carried a Subresource Integrity ``integrity`` attribute."""
+
+
+@dataclass(frozen=True)
+class CertificateFacts:
+    """The main document's server certificate, as DevTools handed it over (DER, digested)."""
+
+    spki_sha256: str
+    """Base64 SHA-256 of the SubjectPublicKeyInfo: the key, as Chromium pins it."""
+    issuer: str = ""
+    subject: str = ""
+    not_before: float = 0.0
+    """Unix time."""
+    not_after: float = 0.0
+    """Unix time."""
+    san: tuple[str, ...] = ()
+    """DNS names and addresses of the SubjectAlternativeName extension, sorted."""
+
+
+@dataclass(frozen=True)
+class IntegrityFacts:
+    """What a login-page baseline compares: digests, never contents."""
+
+    scripts: tuple[ScriptFacts, ...] = ()
+    favicon_url: str = ""
+    favicon_sha256: str = ""
+    """SHA-256 of the icon the browser fetched for the page (``""`` when none was fetched)."""
+    visual_hash: str = ""
+    """Difference hash of a screenshot of the page (``rules.integrity.visual_hash``)."""
+    certificate: CertificateFacts | None = None
+    elapsed_s: float = 0.0
+    """Time the digests added to the visit."""

@@ -12,10 +12,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from preflight.config.allowlist import Allowlist
+from preflight.model.doctor import DoctorReport, DoctorTicket
 from preflight.model.policy import PolicyReport
 from preflight.model.report import RunReport
 from preflight.reporters import allowlist as allowlist_reporter
-from preflight.reporters import github, json, junit, vet
+from preflight.reporters import doctor as doctor_reporter
+from preflight.reporters import github, html, json, junit, vet
 from preflight.reporters import policy as policy_reporter
 from preflight.vet import VetResult
 
@@ -24,6 +26,8 @@ class OutputFormat(enum.Enum):
     CONSOLE = "console"
     JSON = "json"
     JUNIT = "junit"
+    HTML = "html"
+    """One self-contained page for people, with screenshots."""
     METRICS = "metrics"
     """Prometheus text format (node_exporter's textfile collector)."""
     GITHUB = "github"
@@ -56,6 +60,7 @@ RUN_REPORTERS: Mapping[OutputFormat, Callable[[RunReport, RenderOptions], str]] 
     OutputFormat.CONSOLE: _console_run,
     OutputFormat.JSON: lambda report, _options: json.render(report),
     OutputFormat.JUNIT: lambda report, _options: junit.render(report),
+    OutputFormat.HTML: lambda report, options: html.render(report, verbose=options.verbose),
     OutputFormat.METRICS: lambda report, _options: _metrics(report),
     OutputFormat.GITHUB: lambda report, _options: github.workflow_commands(report),
     OutputFormat.MARKDOWN: lambda report, _options: github.summary(report),
@@ -72,19 +77,29 @@ POLICY_REPORTERS: Mapping[OutputFormat, Callable[[PolicyReport, RenderOptions], 
     OutputFormat.CONSOLE: lambda report, options: policy_reporter.render_text(report, verbose=options.verbose),
     OutputFormat.JSON: lambda report, _options: policy_reporter.render_json(report),
 }
+DOCTOR_REPORTERS: Mapping[OutputFormat, Callable[[DoctorReport, RenderOptions], str]] = {
+    OutputFormat.CONSOLE: lambda report, _options: doctor_reporter.render_console(report),
+    OutputFormat.JSON: lambda report, _options: doctor_reporter.render_json(report),
+    OutputFormat.HTML: lambda report, _options: doctor_reporter.render_html(report),
+}
+TICKET_REPORTERS: Mapping[OutputFormat, Callable[[DoctorTicket, RenderOptions], str]] = {
+    OutputFormat.CONSOLE: lambda ticket, _options: doctor_reporter.render_ticket(ticket),
+}
 REPORTERS: Mapping[type, Mapping[OutputFormat, Callable[[Any, RenderOptions], str]]] = {
     RunReport: RUN_REPORTERS,
     tuple: VET_REPORTERS,
     Allowlist: ALLOWLIST_REPORTERS,
     PolicyReport: POLICY_REPORTERS,
+    DoctorReport: DOCTOR_REPORTERS,
+    DoctorTicket: TICKET_REPORTERS,
 }
 """Report kind -> its reporters (vet results travel as a tuple of ``VetResult``)."""
 
 
-def render(document: RunReport | Allowlist | PolicyReport | Sequence[VetResult], output: OutputFormat,
-           options: RenderOptions = RenderOptions()) -> str:
+def render(document: RunReport | Allowlist | PolicyReport | DoctorReport | DoctorTicket | Sequence[VetResult],
+           output: OutputFormat, options: RenderOptions = RenderOptions()) -> str:
     """The one way the CLI turns a result into text."""
-    if isinstance(document, (RunReport, Allowlist, PolicyReport)):
+    if isinstance(document, (RunReport, Allowlist, PolicyReport, DoctorReport, DoctorTicket)):
         kind: type = type(document)
     else:
         kind, document = tuple, tuple(document)

@@ -10,6 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from preflight.model.report import RunReport, Severity, TargetResult, Verdict
+from preflight.rules.outage import diagnose, run_summary
 from preflight.rules.skew import describe_offset
 
 _STYLE = {Severity.FAIL: "bold red", Severity.WARN: "yellow", Severity.PASS: "green", Severity.INFO: "dim"}
@@ -20,6 +21,7 @@ _MARK = {Severity.FAIL: "✗", Severity.WARN: "!", Severity.PASS: "✓", Severit
 def render(report: RunReport, color: bool = False, width: int = 100, verbose: bool = False) -> str:
     buffer = io.StringIO()
     console = Console(file=buffer, force_terminal=color, no_color=not color, width=width, highlight=False)
+    console.print(f"[bold]Outage or account?[/] {escape(run_summary(report.results))}")
     for result in report.results:
         _target(console, result, verbose)
     verdict = report.verdict
@@ -40,6 +42,7 @@ def _target(console: Console, result: TargetResult, verbose: bool) -> None:
     if result.evidence:
         console.print(f"  evidence: {escape(str(Path(result.evidence[0]).parent))}/ "
                       f"({', '.join(Path(p).name for p in result.evidence)})")
+    console.print(f"  outage or account: [bold]{diagnose(result)[0]}[/]")
     snapshot = result.snapshot
     if snapshot is not None and snapshot.final_url and snapshot.final_url != result.target:
         console.print(f"  landed on {escape(snapshot.final_url)}"

@@ -8,6 +8,7 @@ escaped the way the runner's command parser expects (``%``, CR, LF; and ``:``/``
 from __future__ import annotations
 
 from preflight.model.report import RunReport, Severity, TargetResult, Verdict
+from preflight.rules.outage import diagnose, run_summary
 
 _ICON = {Verdict.PASS: "✅", Verdict.WARN: "⚠️", Verdict.FAIL: "❌", Verdict.ERROR: "⛔"}
 
@@ -33,7 +34,7 @@ def workflow_commands(report: RunReport) -> str:
             continue
         command = "warning" if result.verdict is Verdict.WARN else "error"
         title = f"preflight {result.verdict.value}: {result.label}"
-        body = "; ".join(_worst(result)) or result.verdict.value
+        body = diagnose(result)[1] + " " + ("; ".join(_worst(result)) or result.verdict.value)
         if result.unconfirmed_failures:
             body += f" (after {result.unconfirmed_failures} unconfirmed failure(s))"
         lines.append(f"::{command} title={_property(title)}::{_data(body)}")
@@ -47,12 +48,14 @@ def _cell(text: str) -> str:
 def summary(report: RunReport) -> str:
     """The job summary: the run's verdict, then a row per target."""
     out = [f"## {_ICON[report.verdict]} preflight: {report.verdict.value}", "",
+           f"**Outage or account?** {_cell(run_summary(report.results))}", "",
            f"{len(report.results)} target(s) in {report.elapsed_s:.1f} s · browser {_cell(report.browser)}", "",
-           "| target | verdict | login | checks | top findings |", "|---|---|---|---|---|"]
+           "| target | verdict | outage or account | login | checks | top findings |", "|---|---|---|---|---|---|"]
     for result in report.results:
         portal = result.section("portal")
         login = f"{portal.role} ({portal.login_form})" if portal is not None else "—"
         found = "<br>".join(_cell(line) for line in _worst(result)) or "—"
-        out.append(f"| {_cell(result.label)} | {_ICON[result.verdict]} {result.verdict.value} | {_cell(login)} | "
+        out.append(f"| {_cell(result.label)} | {_ICON[result.verdict]} {result.verdict.value} | "
+                   f"{diagnose(result)[0]} | {_cell(login)} | "
                    f"{1 + len(result.rechecks)} | {found} |")
     return "\n".join(out) + "\n\n"

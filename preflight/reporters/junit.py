@@ -14,6 +14,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from preflight.model.report import RunReport, Severity, TargetResult, Verdict
+from preflight.rules.outage import diagnose
 
 
 def render(report: RunReport) -> str:
@@ -37,7 +38,8 @@ def _suite(result: TargetResult) -> ET.Element:
     for name, value in (("url", result.target), ("verdict", result.verdict.value),
                         ("checks", str(1 + len(result.rechecks))),
                         ("unconfirmed_failures", str(result.unconfirmed_failures)),
-                        ("tags", ",".join(result.tags))):
+                        ("tags", ",".join(result.tags)), ("diagnosis", diagnose(result)[0]),
+                        ("diagnosis_says", diagnose(result)[1])):
         ET.SubElement(properties, "property", name=name, value=value)
     failures = errors = 0
 

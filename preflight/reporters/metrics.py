@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from prometheus_client import CollectorRegistry, Gauge, generate_latest
 
 from preflight.model.report import RunReport, Severity, TargetResult, Verdict
+from preflight.rules.outage import diagnose
 
 PREFIX = "preflight"
 
@@ -42,6 +43,8 @@ def registry_for(results: Sequence[TargetResult], report: RunReport | None = Non
     unconfirmed = gauge("unconfirmed_failures", "Checks that failed or errored while the confirming check "
                         "did not (flakes, not verdicts).")
     blocked = gauge("blocked_requests", "Requests the no-submission guard stopped.")
+    diagnosis = gauge("diagnosis", "Outage or account? 1 for the target's kind (outage, maintenance, untrusted, "
+                      "healthy, unknown), 0 for the others.", ("target", "kind"))
 
     for result in results:
         label = result.label
@@ -72,11 +75,39 @@ def registry_for(results: Sequence[TargetResult], report: RunReport | None = Non
         attempts.labels(label).set(1 + len(result.rechecks))
         unconfirmed.labels(label).set(result.unconfirmed_failures)
         blocked.labels(label).set(len(snapshot.blocked_requests) if snapshot is not None else 0)
+        kind = diagnose(result)[0]
+        for name in ("outage", "maintenance", "untrusted", "healthy", "unknown"):
+            diagnosis.labels(label, name).set(1 if name == kind else 0)
     if report is not None:
         gauge("run_timestamp_seconds", "Unix time this run started.", ()).set(report.started_at)
         gauge("run_duration_seconds", "Wall-clock seconds of the whole run.", ()).set(report.elapsed_s)
     return registry
 
 
+def probe_registry(result: TargetResult, duration_s: float) -> CollectorRegistry:
+    """What ``preflight serve`` answers to one ``/probe``: blackbox_exporter's two series, then the run's."""
+    registry = CollectorRegistry(auto_describe=True)
+    Gauge(f"{PREFIX}_probe_success", "1 when the probe's verdict is pass or warn.",
+          registry=registry).set(1 if result.verdict in (Verdict.PASS, Verdict.WARN) else 0)
+    Gauge(f"{PREFIX}_probe_duration_seconds", "Seconds the probe took, waiting for a free slot included.",
+          registry=registry).set(duration_s)
+    return registry_for([result], registry=registry)
+
+
 def render(report: RunReport) -> str:
     return generate_latest(registry_for(report.results, report)).decode("utf-8")
+
+
+def push(report: RunReport, gateway: str, job: str = "preflight", timeout_s: float = 10.0) -> None:
+    """Push a batch run to a Pushgateway: one group per target (``job``, ``target``), whose metrics
+    replace that group's previous ones, and the run's own series in the job's group."""
+    from prometheus_client import push_to_gateway
+
+    for result in report.results:
+        push_to_gateway(gateway, job=job, registry=registry_for([result]), grouping_key={"target": result.label},
+                        timeout=timeout_s)
+    run = CollectorRegistry(auto_describe=True)
+    Gauge(f"{PREFIX}_run_timestamp_seconds", "Unix time this run started.", registry=run).set(report.started_at)
+    Gauge(f"{PREFIX}_run_duration_seconds", "Wall-clock seconds of the whole run.", registry=run).set(report.elapsed_s)
+    Gauge(f"{PREFIX}_run_targets", "Targets in the run.", registry=run).set(len(report.results))
+    push_to_gateway(gateway, job=job, registry=run, timeout=timeout_s)

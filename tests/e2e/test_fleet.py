@@ -81,7 +81,8 @@ def fleet(tmp_path_factory):
         config = write_config(folder, portal)
         ran = preflight("check", "--config", str(config), "--no-clock", "--jobs", "4", "--confirm", "1",
                         "--junit-file", str(folder / "junit.xml"), "--metrics", str(folder / "preflight.prom"),
-                        "--json-file", str(folder / "report.json"), "--evidence", str(folder / "evidence"))
+                        "--json-file", str(folder / "report.json"), "--evidence", str(folder / "evidence"),
+                        "--html", str(folder / "report.html"))
         requests = list(portal.requests)
     return folder, ran, requests
 
@@ -104,6 +105,10 @@ def test_the_run_checks_every_target_and_fails_on_the_copy(fleet):
     # CI logs: plain timestamped progress lines on stderr (not a terminal), stdout the report.
     assert re.search(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ fail  copied-login \(", ran.stderr, re.M), ran.stderr
     assert "FAIL" in ran.stdout and "copied-login" in ran.stdout
+    # Outage or account? first, in one line; per target in the JSON.
+    assert ran.stdout.startswith("Outage or account? ")
+    kinds = {r["name"]: r["diagnosis"]["kind"] for r in report["results"]}
+    assert kinds["copied-login"] == "untrusted" and kinds["down"] == "outage" and kinds["member"] == "healthy"
 
 
 def test_junit_has_a_suite_per_target_and_attaches_the_evidence(fleet):
@@ -120,6 +125,14 @@ def test_junit_has_a_suite_per_target_and_attaches_the_evidence(fleet):
     assert attached and all(Path(p).is_file() for p in attached)
     assert any(p.endswith("page.png") for p in attached) and any(p.endswith("trace.zip") for p in attached)
     assert all(s.find("testcase").find("error") is None for name, s in suites.items() if name.startswith("provider"))
+
+
+def test_the_html_report_has_every_target_and_a_picture_of_each_page(fleet):
+    folder, _, _ = fleet
+    page = (folder / "report.html").read_text()
+    assert page.count('<section class="target"') == 20
+    assert page.count("data:image/png;base64,") >= 19  # the unreachable target has no page to picture
+    assert 'data-kind="untrusted"' in page and 'data-kind="outage"' in page
 
 
 def test_evidence_is_kept_only_for_targets_that_did_not_pass(fleet):
@@ -156,6 +169,7 @@ def test_promtool_accepts_the_metrics_file(fleet):
     text = (folder / "preflight.prom").read_text()
     assert 'preflight_success{target="copied-login"} 0.0' in text
     assert 'preflight_success{target="provider-00"} 1.0' in text
+    assert 'preflight_diagnosis{kind="outage",target="down"} 1.0' in text
 
 
 def test_flags_beat_the_environment_which_beats_the_file(tmp_path):

@@ -1,4 +1,4 @@
-"""Secrets stay out of every artifact of a run: console, JSON, files, screenshot names."""
+"""Secrets stay out of every artifact of a run: console, JSON, JUnit, HTML, files, screenshot names."""
 
 from __future__ import annotations
 
@@ -26,10 +26,16 @@ def test_no_secret_appears_in_any_output(tmp_path):
         for mapping in portal.connect_to_args([HOST]):
             args += ["--connect-to", mapping]
         console = subprocess.run(args + ["--json-file", str(json_file), "-v", "--screenshot", str(shots),
-                                         "--junit-file", str(tmp_path / "junit.xml")],
+                                         "--junit-file", str(tmp_path / "junit.xml"),
+                                         "--html", str(tmp_path / "report.html")],
                                  capture_output=True, text=True, timeout=120)
         json_run = subprocess.run(args + ["--json"], capture_output=True, text=True, timeout=120)
         typo = subprocess.run([sys.executable, "-m", "preflight", "chek", urls[0]], capture_output=True, text=True)
+        baseline = tmp_path / "baseline.json"
+        network = args[args.index("--trust-cert"):]
+        save = [sys.executable, "-m", "preflight", "baseline", "save", *urls, "--to", str(baseline), *network]
+        saved = subprocess.run(save, capture_output=True, text=True, timeout=120)
+        assert saved.returncode == 0, saved.stderr
         # The cookies really were set (otherwise this test would prove nothing).
         assert any("Set-Cookie" in str(r) or r["path"].startswith("/cookies/") for r in portal.requests)
     artifacts = {
@@ -37,10 +43,13 @@ def test_no_secret_appears_in_any_output(tmp_path):
         "json stdout": json_run.stdout, "json stderr": json_run.stderr,
         "json file": json_file.read_text(), "usage error": typo.stderr,
         "junit file": (tmp_path / "junit.xml").read_text(),
+        "html file": (tmp_path / "report.html").read_text(),
         "screenshot names": " ".join(p.name for p in shots.iterdir()),
+        "baseline file": baseline.read_text(), "baseline save output": saved.stdout + saved.stderr,
     }
     assert "lang=en" in artifacts["json file"]  # harmless query values stay readable
     assert '"cookies"' in artifacts["json file"]
+    assert "data:image/png;base64," in artifacts["html file"] and "lang=en" in artifacts["html file"]
     for name, text in artifacts.items():
         for secret in SECRETS:
             assert secret not in text, f"{secret} leaked into {name}"

@@ -82,11 +82,23 @@ def landing_snapshots() -> list[PageSnapshot]:
             provider_landing("https://cignaforhcp-login.com/app")]
 
 
+def baseline_results() -> list[TargetResult]:
+    """`check --baseline`: a page compared with changes (one of them ignored), one not in the baseline."""
+
+    from tests.baseline.builders import entry, login_page, with_baseline
+
+    config = with_baseline(entry(), ignore=("baseline.favicon_changed",))
+    changed = login_page(action="https://collect.example.net/login", favicon="e" * 64)
+    missing = login_page("https://cignaforhcp.com/")
+    return [TargetResult(s.requested_url, s, run_checks(s, config)) for s in (changed, missing)]
+
+
 def full_report() -> RunReport:
     cigna = CheckConfig(default_allowlist(), now=float(NOW))
     results = [TargetResult(s.requested_url, s, run_checks(s, cigna))
                for s in [*corpus_snapshots(), *clock_snapshots(), *landing_snapshots()]]
     results += [TargetResult(s.requested_url, s, run_checks(s, EXAMPLE)) for s in cookie_snapshots()]
+    results += baseline_results()
     down = TargetResult("https://down.example/", None, (), TargetError("target.unreachable", "refused"),
                         attempts=2, elapsed_s=1.5, evidence=("ev/down/check-1/page.png",))
     results.append(down)

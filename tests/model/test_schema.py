@@ -88,7 +88,10 @@ def test_schemas_are_valid_draft_2020_12_with_todays_ids():
     assert ids == {"run.schema.json": ("https://portal-preflight.invalid/schema/run@1.json",
                                        "preflight check report (preflight/run@1)"),
                    "vet.schema.json": ("preflight/vet@1", "preflight vet report"),
-                   "policy.schema.json": ("preflight/policy@1", "preflight policy show report")}
+                   "policy.schema.json": ("preflight/policy@1", "preflight policy show report"),
+                   "baseline.schema.json": ("preflight/baseline@1",
+                                            "preflight login-page baseline (preflight baseline save)"),
+                   "doctor.schema.json": ("preflight/doctor@1", "preflight doctor report")}
 
 
 # --------------------------------------------------------------------------- a full report

@@ -12,7 +12,9 @@ def test_annotations_one_per_target_that_did_not_pass_escaped():
     down = TargetResult("https://down.example/", None, (), TargetError("target.unreachable", "refused:\n100%"),
                         name="down,one")
     text = render(RunReport(results=(down,)), OutputFormat.GITHUB)
-    assert text == ("::error title=preflight error%3A down%2Cone::target.unreachable: refused:%0A100%25\n")
+    assert text == ("::error title=preflight error%3A down%2Cone::The portal is unreachable (the connection failed): "
+                    "an outage or a network problem, nothing the user's account can fix. "
+                    "target.unreachable: refused:%0A100%25\n")
 
 
 def test_passing_targets_get_no_annotation_and_the_summary_has_a_row_each():
@@ -24,3 +26,10 @@ def test_passing_targets_get_no_annotation_and_the_summary_has_a_row_each():
     rows = [line for line in summary.splitlines() if line.startswith("| ") and not line.startswith("| target")]
     assert len(rows) == len(report.results)
     assert summary.startswith("## ")
+
+
+def test_the_summary_answers_outage_or_account_first():
+    down = TargetResult("https://down.example/", None, (), TargetError("target.unreachable", "refused"), name="down")
+    summary = render(RunReport(results=(down,)), OutputFormat.MARKDOWN)
+    assert "**Outage or account?** The portal is unreachable" in summary
+    assert "| down | ⛔ error | outage |" in summary

@@ -41,7 +41,7 @@ TIER_NAMES = ("strong", "medium", "weak", "hint")
 FIELD_KINDS = (
     "npi", "tin", "member_id", "group_id", "agent_id", "dob", "otp", "card", "account_card", "search", "email",
     "phone", "username", "password", "new_password", "confirm", "current_password", "person_name",
-    "address", "captcha", "remember", "terms",
+    "address", "captcha", "remember", "terms", "ssn",
 )
 
 INTENTS = ("login", "next", "signup", "reset", "change_password", "newsletter", "search", "payment",
