@@ -44,9 +44,10 @@ ENDPOINT_CODE = "browser.endpoint_unreachable"
 DOWN_RETRY_S = 30.0
 """An endpoint that went down is tried again after this long (a long ``serve`` outlives a restart)."""
 
-DISCONNECT_WAIT_S = 1.0
+DISCONNECT_WAIT_S = 3.0
 """After a visit broke with "closed": how long to wait for the connection's ``disconnected`` event,
-which Playwright delivers after the failed call returns."""
+which Playwright delivers after the failed call returns (late on a loaded machine; only visits
+that already failed wait)."""
 
 PROBE_GLOBALS = {"SharedWorker": "SharedWorker", "FetchLaterAPI": "fetchLater",
                  "WebSocketStream": "WebSocketStream", "FedCm": "IdentityCredential"}
@@ -246,7 +247,8 @@ class BrowserPool:
             try:
                 await asyncio.wait_for(endpoint.lost.wait(), timeout=DISCONNECT_WAIT_S)
             except TimeoutError:
-                return False
+                if browser.is_connected():
+                    return False
         async with endpoint.lock:
             if endpoint.browser is browser:
                 endpoint.browser = None

@@ -104,7 +104,7 @@ def test_an_endpoint_killed_mid_run_is_skipped_and_reported(retries):
     report = json.loads(stdout)
     jsonschema.validate(report, SCHEMA)
     assert (f"browser endpoint skipped: the connection to {victim.endpoint} was lost; reconnecting failed: nothing "
-            f"answers at {victim.endpoint} (connection refused) (1 of 2 still up)") in stderr
+            f"answers at {victim.endpoint} (connection refused) (1 of 2 still up)") in stderr, stderr
     results = report["results"]
     # Nothing was served by the dead endpoint; what it was serving names it.
     assert all(r["browser_endpoint"] in (None, survivor.endpoint) for r in results)
