@@ -103,6 +103,10 @@ class RunSettings:
     """``check --baseline``: the login-page baseline each visit is compared with."""
     integrity: bool = False
     """Take the digests a baseline compares (implied by ``baseline``; ``baseline save`` sets it)."""
+    connect: tuple[str, ...] = ()
+    """``--connect``: Playwright run-server endpoints; targets are spread across them."""
+    cdp: str | None = None
+    """``--cdp``: a running Chrome/Edge (DevTools URL) to visit through."""
 
     def check_config(self) -> CheckConfig:
         return CheckConfig.build(self.allowlist, self.settings, self.expect_role, baseline=self.baseline)
@@ -150,7 +154,7 @@ async def run_async(given: Sequence[str | Target], settings: RunSettings, observ
         for target in targets[:max(1, settings.jobs)]:
             probe.prefetch(target.url)
     try:
-        async with BrowserSession(spec) as session:
+        async with BrowserSession(spec, note=observer.note) as session:
             semaphore = asyncio.Semaphore(max(1, settings.jobs))
             existing, visit_state = await session.existing_state(settings.profile_dir, settings.storage_state,
                                                                  settings.timeout_s)
@@ -253,7 +257,7 @@ async def check_target(session: VisitSession, target: Target, settings: RunSetti
 def browser_spec(settings: RunSettings) -> BrowserSpec:
     return BrowserSpec(settings.browser_path, settings.browser_channel, settings.mappings, settings.trust_certs,
                        launch_timeout_s=settings.timeout_s, reachable_hosts=settings.allowlist.hosts,
-                       profile_preferences=settings.profile_preferences)
+                       profile_preferences=settings.profile_preferences, connect=settings.connect, cdp=settings.cdp)
 
 
 def _warm_config(settings: RunSettings) -> CheckConfig:

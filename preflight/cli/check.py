@@ -15,6 +15,7 @@ from preflight.cli.params import (
     ROLE_CHOICES,
     browser_options,
     check_browser_path,
+    check_remote_browser,
     check_writable,
     host_mappings,
     load_check_settings,
@@ -91,7 +92,7 @@ def check(ctx: click.Context, urls: Sequence[str], browser_path: str | None, bro
           no_clock: bool = False, screenshot_dir: str | None = None, verbose: bool = False,
           storage_state: str | None = None, profile_dir: str | None = None, browser_policies: bool = False,
           policies_from: str | None = None, baseline_path: str | None = None,
-          html_file: str | None = None) -> ExitStatus:
+          html_file: str | None = None, connect: Sequence[str] = (), cdp: str | None = None) -> ExitStatus:
     """Visit each URL, or each [[target]] of preflight.toml (never submitting anything), and judge it.
 
     Options come from, in order: the command line, PREFLIGHT_CHECK_<OPTION> environment variables,
@@ -146,11 +147,14 @@ def check(ctx: click.Context, urls: Sequence[str], browser_path: str | None, bro
                       if used]
     if len(stdout_writers) > 1:
         raise UsageError(f"{' and '.join(stdout_writers)} all write to stdout", "send all but one to a file")
-    check_browser_path(browser_path)
+    if not connect and not cdp:  # with --connect, --browser-path is a path on the run-server's machine
+        check_browser_path(browser_path)
     validate_existing_state(storage_state, profile_dir)
     validate_pushgateway(pushgateway)
     mappings = merged_mappings(host_mappings(resolve, connect_to), targets)
     certs = tuple(dict.fromkeys([*trust_cert, *(c for t in targets for c in t.trust_certs)]))
+    check_remote_browser(connect, cdp, browser_path=browser_path, browser_channel=browser_channel, mappings=mappings,
+                         trust_certs=certs, profile_dir=profile_dir, browser_policies=bool(browser_policies or policies_from))
     preferences = None
     if browser_policies or policies_from:
         preferences = policy_preferences(policies_from, browser_path, browser_channel, timeout,
@@ -164,6 +168,7 @@ def check(ctx: click.Context, urls: Sequence[str], browser_path: str | None, bro
         storage_state=storage_state, profile_dir=profile_dir, profile_preferences=preferences,
         evidence_dir=output_folder(evidence_dir, "--evidence"), keep_screenshot=html_file is not None,
         baseline=load_baseline(baseline_path) if baseline_path else None,
+        connect=tuple(connect), cdp=cdp,
     )
     outputs = report_outputs(as_json, json_file, junit_file, metrics_file, html_file)
     for output_format, path in outputs:

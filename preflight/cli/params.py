@@ -109,6 +109,11 @@ def browser_options(func: Any) -> Any:
         click.option("--timeout", default=30.0, show_default=True, type=FiniteFloatRange(0.5, 600),
                      help="Seconds allowed for each target."),
         click.option("--allowlist", "allowlist_path", metavar="FILE", help="allowlist.toml to use."),
+        click.option("--connect", "connect", multiple=True, metavar="WS_URL",
+                     help="Use the browsers of this Playwright run-server instead of launching one (repeatable: "
+                          "targets are spread across them)."),
+        click.option("--cdp", "cdp", metavar="URL",
+                     help="Use this running Chrome/Edge over DevTools (http://HOST:PORT); every visit in a new context."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -161,3 +166,36 @@ def output_folder(path: str | None, option: str) -> Path | None:
 
 def screenshot_folder(path: str | None) -> Path | None:
     return output_folder(path, "--screenshot")
+
+
+def check_remote_browser(connect: Sequence[str], cdp: str | None, *, browser_path: str | None = None,
+                         browser_channel: str | None = None, mappings: Sequence[object] = (),
+                         trust_certs: Sequence[str] = (), profile_dir: str | None = None,
+                         browser_policies: bool = False) -> None:
+    """``--connect``/``--cdp``: well-formed, and no option that needs a browser launched here."""
+    from urllib.parse import urlsplit
+
+    if not connect and not cdp:
+        return
+    if connect and cdp:
+        raise UsageError("--connect and --cdp both name the browser to use", "use one of them")
+    for url in connect:
+        if urlsplit(url).scheme not in ("ws", "wss") or not urlsplit(url).hostname:
+            raise UsageError(f"--connect {url}: not a ws:// or wss:// URL",
+                             "give the run-server's endpoint, e.g. ws://127.0.0.1:3000/")
+    if cdp is not None and (urlsplit(cdp).scheme not in ("http", "https", "ws", "wss") or not urlsplit(cdp).hostname):
+        raise UsageError(f"--cdp {cdp}: not an http(s):// or ws(s):// URL",
+                         "give the browser's DevTools address, e.g. http://127.0.0.1:9222")
+    option = "--connect" if connect else "--cdp"
+    if profile_dir is not None or browser_policies:
+        raise UsageError(f"{'--profile' if profile_dir else '--browser-policies'} opens a profile in a browser "
+                         f"launched here; {option} uses a remote one", "use --storage-state FILE, or drop " + option)
+    if cdp is not None:
+        if browser_path or browser_channel:
+            raise UsageError("--cdp uses a browser that is already running; --browser-path/--browser-channel "
+                             "choose one to launch", "drop one of them")
+        if mappings or trust_certs:
+            raise UsageError("--cdp uses a browser that is already running, whose switches are set: "
+                             "--connect-to/--resolve/--trust-cert (from flags or preflight.toml) cannot reach it",
+                             "start that browser with --host-resolver-rules and --ignore-certificate-errors-spki-list "
+                             "(README, Remote browsers), or use --connect with a run-server")

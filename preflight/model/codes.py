@@ -196,6 +196,8 @@ TARGET = (
 BROWSER = (
     Code("browser.crashed", "fail (verdict error)",
          "the browser died during the check (the batch carries on with a new one)"),
+    Code("browser.endpoint_unreachable", "fail (verdict error)",
+         "the remote browser (`--connect` run-server, `--cdp` browser) that served the check went away, or no endpoint was up; the endpoint is named, and skipped while it is down"),
 )
 
 POLICY = (

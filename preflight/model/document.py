@@ -177,6 +177,8 @@ class ResultDocument:
     """``--confirm``: earlier checks that failed or errored, oldest first; this result is the last."""
     unconfirmed_failures: int = field(metadata=schema_keywords(minimum=0))
     """Earlier checks that failed while the last did not: flakes, not the verdict."""
+    browser_endpoint: str | None
+    """The remote browser that made the visit (``--connect``/``--cdp`` endpoint, redacted); null for a local one."""
     diagnosis: DiagnosisDocument
     """Outage or account?"""
     baseline: BaselineSection | None = omit_none()
@@ -207,6 +209,7 @@ class ResultDocument:
             error=ErrorDocument(code=result.error.code, message=result.error.message) if result.error else None,
             timings=dict(snapshot.timings) if snapshot and snapshot.timings else {"total_s": result.elapsed_s},
             screenshot=snapshot.screenshot if snapshot else None,
+            browser_endpoint=snapshot.browser_endpoint if snapshot else None,
             baseline=_baseline_section(result),
         )
 
@@ -227,7 +230,8 @@ class RunDocument:
     allowlist: str
     """Allowlist file used, or <packaged default>."""
     browser: str
-    """Browser binary or channel, and how it was found."""
+    """Browser binary or channel, and how it was found; with ``--connect``/``--cdp`` the endpoints and
+    how many visits each made."""
     elapsed_s: float = field(metadata=schema_keywords(minimum=0))
     """Wall-clock seconds of the whole run."""
     results: tuple[ResultDocument, ...]

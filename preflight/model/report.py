@@ -155,7 +155,8 @@ class TargetResult:
 
 ERROR_CODES_COULD_NOT_RUN = frozenset(
     {"target.unreachable", "target.timeout", "target.dns", "browser.crashed", "target.aborted", "target.blocked",
-     "target.crashed", "target.unreadable"}
+     "target.crashed", "target.unreadable",
+     "browser.endpoint_unreachable"}
 )
 """Target errors that mean "could not run" (verdict ``error``, exit 3), not "found a problem"."""
 

@@ -289,6 +289,8 @@ class PageSnapshot:
     saw a sign-in frame from another site that uses cookies)."""
     integrity: IntegrityFacts | None = omit_none()
     """Digests for login-page baselines (only when asked: ``baseline save``, ``check --baseline``)."""
+    browser_endpoint: str | None = omit_none()
+    """The remote browser (``--connect``/``--cdp`` endpoint, redacted) that made the visit; None for a local one."""
 
     @property
     def page_urls(self) -> tuple[str, ...]:
