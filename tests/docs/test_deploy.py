@@ -521,7 +521,13 @@ def test_serve_deployment_and_service() -> None:
 def test_browser_pool_runs_playwright_run_server() -> None:
     container = pod_specs()["browser-pool"]["containers"][0]
     assert container["command"][:3] == ["npx", "-y", f"playwright@{pool_version()}"]
-    assert container["command"][3:] == ["run-server", "--port", "3000", "--host", "0.0.0.0"]
+    # --unsafe: without it run-server drops the launch args carrying the guard's switches, and
+    # preflight refuses the endpoint (tests/e2e/test_remote.py); the NetworkPolicy must then keep
+    # everyone but preflight away from it.
+    assert container["command"][3:] == ["run-server", "--port", "3000", "--host", "0.0.0.0", "--unsafe"]
+    policy = by_kind("NetworkPolicy")["browser-pool"]
+    sources = [peer["podSelector"]["matchLabels"] for rule in policy["spec"]["ingress"] for peer in rule["from"]]
+    assert sources == [{"app.kubernetes.io/name": "preflight"}]
     service = by_kind("Service")["browser-pool"]
     assert service["spec"]["ports"][0]["port"] == 3000
     assert_selects(service, by_kind("Deployment")["browser-pool"])
