@@ -66,7 +66,7 @@ class BrowserSession:
         self.spec = spec
         self._note = note or (lambda _message: None)
         self._pool: remote_mod.BrowserPool | None = None
-        self.relaunches = 0
+        self._relaunches = 0
         self._stack = AsyncExitStack()
         self._playwright: Playwright | None = None
         self._browser: Browser | None = None
@@ -109,6 +109,11 @@ class BrowserSession:
         await self._pool.start()
 
     @property
+    def relaunches(self) -> int:
+        """Times the browser was started again after it died (a remote endpoint: reconnected)."""
+        return self._relaunches + (self._pool.reconnects if self._pool is not None else 0)
+
+    @property
     def description(self) -> str:
         if self._pool is not None:
             return self._pool.describe()
@@ -119,7 +124,7 @@ class BrowserSession:
         async with self._lock:
             if self._browser is None or not self._browser.is_connected():
                 if self._browser is not None:
-                    self.relaunches += 1
+                    self._relaunches += 1
                 self._browser = await browser_mod.launch(self._playwright, self._launch,
                                                          timeout_s=self.spec.launch_timeout_s)
             return self._browser

@@ -18,6 +18,7 @@ from preflight.cli.params import (
     MAX_TARGETS,
     browser_options,
     check_browser_path,
+    check_remote_browser,
     check_writable,
     host_mappings,
     load_check_settings,
@@ -51,7 +52,8 @@ def _network_options(func: Any) -> Any:
 @_network_options
 def save(urls: Sequence[str], to_path: str, browser_path: str | None, browser_channel: str | None,
          resolve: Sequence[str], connect_to: Sequence[str], trust_cert: Sequence[str], timeout: float,
-         allowlist_path: str | None, jobs: int, config_path: str | None) -> ExitStatus:
+         allowlist_path: str | None, jobs: int, config_path: str | None, connect: Sequence[str] = (),
+         cdp: str | None = None) -> ExitStatus:
     """Visit each official login URL (never submitting anything) and write its stable facts to FILE."""
     from preflight.config.baseline import write_baseline
     from preflight.model.baseline import BaselineDocument
@@ -65,7 +67,7 @@ def save(urls: Sequence[str], to_path: str, browser_path: str | None, browser_ch
                          "`preflight baseline update --baseline FILE` (it keeps the old file as history)")
     check_writable(to_path, "--to")
     entries = _capture(targets, browser_path, browser_channel, resolve, connect_to, trust_cert, timeout,
-                       allowlist_path, jobs, config_path)
+                       allowlist_path, jobs, config_path, connect, cdp)
     if entries is None:
         return ExitStatus.COULD_NOT_RUN
     write_baseline(to_path, BaselineDocument(schema="preflight/baseline@1", created_at=time.time(),
@@ -81,7 +83,8 @@ def save(urls: Sequence[str], to_path: str, browser_path: str | None, browser_ch
 @_network_options
 def update(urls: Sequence[str], baseline_path: str, browser_path: str | None, browser_channel: str | None,
            resolve: Sequence[str], connect_to: Sequence[str], trust_cert: Sequence[str], timeout: float,
-           allowlist_path: str | None, jobs: int, config_path: str | None) -> ExitStatus:
+           allowlist_path: str | None, jobs: int, config_path: str | None, connect: Sequence[str] = (),
+         cdp: str | None = None) -> ExitStatus:
     """Accept the current state of URL... (default: every target of FILE) after review."""
     from dataclasses import replace
 
@@ -94,7 +97,7 @@ def update(urls: Sequence[str], baseline_path: str, browser_path: str | None, br
         raise UsageError(f"{baseline_path} holds no target", "name the URLs to add")
     check_writable(baseline_path, "--baseline")
     entries = _capture(targets, browser_path, browser_channel, resolve, connect_to, trust_cert, timeout,
-                       allowlist_path, jobs, config_path)
+                       allowlist_path, jobs, config_path, connect, cdp)
     if entries is None:
         return ExitStatus.COULD_NOT_RUN
     fresh = {entry.target: entry for entry in entries}
@@ -125,15 +128,19 @@ def _targets(urls: Sequence[str], usage: str) -> list[str]:
 
 def _capture(targets: Sequence[str], browser_path: str | None, browser_channel: str | None,
              resolve: Sequence[str], connect_to: Sequence[str], trust_cert: Sequence[str], timeout: float,
-             allowlist_path: str | None, jobs: int, config_path: str | None) -> list[BaselineEntry] | None:
+             allowlist_path: str | None, jobs: int, config_path: str | None, connect: Sequence[str] = (),
+             cdp: str | None = None) -> list[BaselineEntry] | None:
     """Visit every target with digests; ``None`` (and the reasons on stderr) when one could not be read."""
     from preflight.checks.baseline import facts_of
     from preflight.config.allowlist import load_allowlist
     from preflight.model.report import Verdict
     from preflight.runner import RunSettings, run
 
-    check_browser_path(browser_path)
-    settings = RunSettings(allowlist=load_allowlist(allowlist_path), settings=load_check_settings(config_path),
+    if not connect and not cdp:
+        check_browser_path(browser_path)
+    check_remote_browser(connect, cdp, browser_path=browser_path, browser_channel=browser_channel,
+                         mappings=host_mappings(resolve, connect_to), trust_certs=trust_cert)
+    settings = RunSettings(connect=tuple(connect), cdp=cdp, allowlist=load_allowlist(allowlist_path), settings=load_check_settings(config_path),
                            browser_path=browser_path, browser_channel=browser_channel,
                            mappings=host_mappings(resolve, connect_to), trust_certs=tuple(trust_cert),
                            jobs=jobs, timeout_s=timeout, clock=False, third_party_probe=False, integrity=True)

@@ -15,6 +15,7 @@ from preflight.cli.params import (
     CONTEXT_SETTINGS,
     browser_options,
     check_browser_path,
+    check_remote_browser,
     host_mappings,
     load_check_settings,
 )
@@ -53,7 +54,7 @@ def _log(line: str) -> None:
 def serve(listen: str, config_path: str | None, browser_path: str | None, browser_channel: str | None,
           resolve: Sequence[str], connect_to: Sequence[str], trust_cert: Sequence[str], timeout: float,
           allowlist_path: str | None, concurrency: int, queue: int | None, web_config: str | None,
-          allow_any_target: bool, no_clock: bool) -> ExitStatus:
+          allow_any_target: bool, no_clock: bool, connect: Sequence[str] = (), cdp: str | None = None) -> ExitStatus:
     """Serve /probe?target=NAME for Prometheus (the blackbox_exporter pattern), /metrics, / and /-/ready.
 
     Stops gracefully on SIGTERM or Ctrl-C (no browser left behind); SIGHUP or POST /-/reload reads
@@ -64,7 +65,8 @@ def serve(listen: str, config_path: str | None, browser_path: str | None, browse
     from preflight.serve.webconfig import load_web_config
 
     host, port = parse_listen(listen)
-    check_browser_path(browser_path)
+    if not connect and not cdp:  # with --connect, --browser-path is a path on the run-server's machine
+        check_browser_path(browser_path)
     web = load_web_config(web_config)
 
     def load() -> ServeConfig:
@@ -76,12 +78,14 @@ def serve(listen: str, config_path: str | None, browser_path: str | None, browse
         if not settings.targets and not allow_any_target:
             raise UsageError("no [[target]] to serve: the exporter probes only the targets of preflight.toml",
                              "pass --config FILE with [[target]] tables (or --allow-any-target)")
+        mappings = merged_mappings(host_mappings(resolve, connect_to), settings.targets)
+        certs = tuple(dict.fromkeys([*trust_cert, *(c for t in settings.targets for c in t.trust_certs)]))
+        check_remote_browser(connect, cdp, browser_path=browser_path, browser_channel=browser_channel,
+                             mappings=mappings, trust_certs=certs)
         chosen = allowlist_path or (None if os.environ.get(ENV_ALLOWLIST) else settings.allowlist)
         run = RunSettings(allowlist=load_allowlist(chosen), settings=settings, browser_path=browser_path,
                           browser_channel=browser_channel,
-                          mappings=merged_mappings(host_mappings(resolve, connect_to), settings.targets),
-                          trust_certs=tuple(dict.fromkeys([*trust_cert, *(c for t in settings.targets
-                                                                          for c in t.trust_certs)])),
+                          mappings=mappings, trust_certs=certs, connect=tuple(connect), cdp=cdp,
                           timeout_s=timeout, retries=settings.run.retries if settings.run.retries is not None else 1,
                           clock=not no_clock, third_party_probe=True)
         return ServeConfig(run, {t.name: t for t in settings.targets}, settings.source or "")

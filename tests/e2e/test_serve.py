@@ -60,6 +60,13 @@ def descendants(pid: int) -> set[int]:
     return found
 
 
+def cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
 def alive(pid: int) -> bool:
     try:
         with open(f"/proc/{pid}/stat") as f:
@@ -296,3 +303,25 @@ def test_a_batch_run_pushes_to_a_real_pushgateway(portal, tmp_path):
     finally:
         gateway.terminate()
         gateway.wait(30)
+
+
+def test_serve_probes_through_a_run_server_pool(portal, tmp_path):
+    """The exporter's browser can live in a Playwright run-server (a browser pool): the probe is the
+    same, the mock portal still sees nothing but GET and HEAD, and stopping serve leaves the pool up."""
+    from tests.e2e.run_servers import SYSTEM_CHROMIUM, run_servers
+
+    config = write_config(tmp_path / "preflight.toml", portal, {"official": OFFICIAL, "lookalike": LOOKALIKE})
+    with run_servers(1) as (server,):
+        running = Exporter("--config", str(config), "--connect", server.endpoint, "--browser-path", SYSTEM_CHROMIUM)
+        try:
+            portal.requests.clear()
+            status, body, _ = running.get("/probe?target=official")
+            assert status == 200 and value(body, "preflight_probe_success") == 1, body
+            status, body, _ = running.get("/probe?target=lookalike")
+            assert status == 200 and value(body, "preflight_probe_success") == 0
+            assert portal.requests and {r["method"] for r in portal.requests} <= {"GET", "HEAD"}
+            # The browser is the pool's: nothing the exporter started is a Chromium.
+            assert not [pid for pid in descendants(running.process.pid) if "chromium" in cmdline(pid)]
+        finally:
+            code, _ = running.stop()
+        assert code == 0
