@@ -187,11 +187,29 @@ def test_brands_come_from_the_allowlist_in_use() -> None:
 
 def test_short_names_do_not_flag_the_world() -> None:
     allowlist = allowlist_of(("United", ["uhc.com"]))
-    # a letter replaced or left out, or the name inside another word, is an ordinary short domain
-    for host in ("ubc.com", "uhs.com", "hc.com", "touhcare.com", "uhcare.com"):
+    # a far-away key, one slip on another ending, or the name inside another word is an
+    # ordinary short domain
+    for host in ("upc.com", "uqc.com", "ubc.net", "uhs.org", "hc.net", "touhcare.com", "uhcare.com"):
         assert judge_host(host, allowlist).verdict == "unrelated", host
     for host in ("uhc.net", "uhc-login.com", "uhcprovider.com", "uhc.evil.example"):
         assert judge_host(host, allowlist).verdict == "lookalike", host
+
+
+@pytest.mark.parametrize(("host", "signal"), [
+    # one slip on the name's own ending: a keyboard neighbour, a flipped bit, another vowel, a
+    # neighbour's key typed in as well, a letter left out
+    ("ubc.com", "typo-replacement"), ("uhs.com", "typo-replacement"), ("kl.org", "typo-replacement"),
+    ("k1.org", "typo-replacement"), ("hwo.com", "typo-replacement"), ("jhwp.com", "typo-insertion"),
+    ("ujhc.com", "typo-insertion"), ("hc.com", "omission"), ("k.org", "omission"),
+    # two look-alike changes, one of them a pair read as one letter ("lb" for "b", "d" for "b")
+    ("dclbs.com", "homoglyph"), ("y\u0289.org", "homoglyph"),
+])
+def test_short_names_one_slip_away_on_their_own_ending(host: str, signal: str) -> None:
+    allowlist = allowlist_of(("United", ["uhc.com"]), ("Kaiser", ["kp.org"]), ("HWP", ["hwp.com"]),
+                             ("Blues", ["bcbs.com"]), ("YU", ["yu.org"]))
+    judgement = judge_host(host, allowlist)
+    assert judgement.verdict == "lookalike", (host, judgement.reasons)
+    assert signal in judgement.signals, (host, judgement.signals)
 
 
 @pytest.mark.parametrize(("host", "signal"), [
@@ -210,17 +228,22 @@ def test_short_names_with_their_usual_disguises_are_lookalikes(host: str, signal
 
 
 def test_short_name_rules_keep_false_alarms_on_real_domains_under_one_percent() -> None:
-    # Given real short payer names and about 1,250 real unrelated domains (their own left out)
+    # Given real short payer names and about 4,250 real unrelated domains: the hand-made lists
+    # and a sample of Chromium's HSTS preload list (their own domains left out)
     allowlist = allowlist_of(("Kaiser", ["kp.org"]), ("United", ["uhc.com"]), ("Blues", ["bcbs.com"]),
                              ("HCSC", ["hcsc.com"]), ("IBX", ["ibx.com"]))
     own = {"kp.org", "uhc.com", "bcbs.com", "hcsc.com", "ibx.com", "uhcprovider.com", "myuhc.com"}
-    domains = [d for d in unrelated_domains() + unrelated_domains("unrelated_domains_large.txt") if d not in own]
-    assert len(domains) >= 1200
+    domains = [d for d in unrelated_domains() + unrelated_domains("unrelated_domains_large.txt")
+               + unrelated_domains("unrelated_domains_hsts.txt") if d not in own]
+    assert len(domains) >= 4200
     judge = HostJudge(allowlist)
     flagged = sorted(d for d in domains if judge.judge(d).verdict != "unrelated")
-    # Then at most 1% are flagged; today: the sister Blue plans and two lookalike-by-accident names
+    # Then at most 1% are flagged; today: the sister Blue plans and names one slip away by accident
     assert len(flagged) <= 0.01 * len(domains), flagged
-    assert flagged == ["bcbsm.com", "bcbst.com", "kpn.com", "uhcl.edu"]
+    assert flagged == ["bcbsm.com", "bcbst.com", "cbs.com", "kpn.com", "uhcl.edu", "uhs.com"]
+    # And on 2,000 real domains of 1-5 characters, the stress case, at most 0.5%
+    short = unrelated_domains("unrelated_domains_hsts_short.txt")
+    assert sum(judge.judge(d).verdict != "unrelated" for d in short) <= 0.005 * len(short)
 
 
 def test_two_payers_each_keep_their_own_names() -> None:

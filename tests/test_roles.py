@@ -1,5 +1,7 @@
 """Role classification on built pages: where words stand matters more than how many there are."""
 
+import pytest
+
 from preflight.checks.portal.loginform import find_login_form
 from preflight.checks.portal.roles import classify_role
 from preflight.checks.portal.vocabulary import load_vocabulary
@@ -154,3 +156,75 @@ def test_other_frames_weigh_less_than_the_login_frame():
     main = frame(title="Provider sign in | Acme Health", headings=["Provider sign in"], forms=[form("Provider sign in")],
                  inputs=[box("User ID"), password()], buttons=[button("Sign in")], text=PROVIDER_TEXT)
     assert classify(page(main, ad)).role == "provider"
+
+
+# --------------------------------------------------------------------------- other languages
+# Pages written for these tests (German, Portuguese, French, Italian), one per role and
+# language, and ordinary sites in the same languages that must stay unknown.
+
+OTHER_LANGUAGE_LOGINS = {
+    "provider": [
+        login_page("Portal für Leistungserbringer", title="Anmelden | Hanse BKK", user_label="Institutionskennzeichen (IK)",
+                   text="Für Ärzte, Praxen und Kliniken: Abrechnung, Genehmigungen und Kostenvoranschläge online."),
+        login_page("Área do Prestador", title="Acessar | Plena Saúde", user_label="Código do prestador",
+                   text="Médicos e clínicas credenciados: faturamento, envio de guias TISS e recurso de glosa."),
+        login_page("Espace professionnels de santé", title="Connexion | Mutuelle Avenir", user_label="Numéro FINESS",
+                   text="Tiers payant, demandes de prise en charge et suivi de vos paiements pour vos patients."),
+        login_page("Area strutture sanitarie", title="Accedi | Fondo Salute Tirreno", user_label="Codice struttura",
+                   text="Strutture convenzionate e medici: fatturazione delle prestazioni e autorizzazioni."),
+    ],
+    "member": [
+        login_page("Meine Kasse – für Versicherte", title="Anmelden | Hanse BKK", user_label="Versichertennummer",
+                   text="Ihre Krankenkasse online: Krankmeldung hochladen, Versichertenkarte bestellen, Arztsuche."),
+        login_page("Área do Beneficiário", title="Acessar | Plena Saúde", user_label="Número da carteirinha",
+                   text="Carteirinha digital, rede credenciada, reembolso e boletos do seu plano de saúde."),
+        login_page("Espace adhérent", title="Connexion | Mutuelle Avenir", user_label="Numéro d'adhérent",
+                   text="Consultez vos remboursements de soins, vos garanties santé et votre carte de tiers payant."),
+        login_page("Area riservata iscritti", title="Accedi | Fondo Salute Tirreno", user_label="Codice fiscale",
+                   text="Richiesta di rimborso, i miei rimborsi e la tessera sanitaria. Cerca una struttura convenzionata."),
+    ],
+    "employer": [
+        login_page("Arbeitgeberportal", title="Anmelden | Hanse BKK", user_label="Betriebsnummer",
+                   text="Für Arbeitgeber: Beitragsnachweise, Meldungen zur Sozialversicherung Ihrer Beschäftigten und Krankenkasse."),
+        login_page("Portal da Empresa", title="Acessar | Plena Saúde", user_label="CNPJ",
+                   text="Para empresas contratantes do plano de saúde: movimentação cadastral dos seus colaboradores e faturas."),
+        login_page("Espace employeur", title="Connexion | Mutuelle Avenir", user_label="SIRET",
+                   text="Gérez le contrat collectif santé de vos salariés : adhésions, cotisations et DSN."),
+        login_page("Area aziende", title="Accedi | Fondo Salute Tirreno", user_label="Partita IVA",
+                   text="Per il datore di lavoro: iscrizione dei tuoi dipendenti al fondo sanitario e contributi."),
+    ],
+    "broker": [
+        login_page("Maklerportal", title="Anmelden | Nordstern Krankenversicherung", user_label="Vermittlernummer",
+                   text="Für Makler und Vermittler: Angebote zur privaten Krankenversicherung, Bestand und Courtage."),
+        login_page("Portal do Corretor", title="Acessar | Plena Saúde", user_label="Código do corretor",
+                   text="Cotações de planos de saúde, propostas e comissões dos seus clientes."),
+        login_page("Espace courtiers", title="Connexion | Mutuelle Avenir", user_label="Code courtier",
+                   text="Devis santé pour vos clients, suivi de votre portefeuille et de vos commissions."),
+        login_page("Area intermediari", title="Accedi | Tirreno Assicurazioni Salute", user_label="Codice intermediario",
+                   text="Preventivi di polizze sanitarie, portafoglio clienti e provvigioni."),
+    ],
+}
+
+
+@pytest.mark.parametrize(("role", "index"), [(r, i) for r, pages in OTHER_LANGUAGE_LOGINS.items()
+                                             for i in range(len(pages))])
+def test_role_words_in_german_portuguese_french_and_italian(role: str, index: int) -> None:
+    verdict = classify(OTHER_LANGUAGE_LOGINS[role][index])
+    assert verdict.role == role, verdict.evidence
+
+
+@pytest.mark.parametrize("snapshot", [
+    login_page("Anmelden", title="Anmelden | Kaufhaus Lindner", user_label="E-Mail-Adresse",
+               text="Neu hier? Konto erstellen. Für Mitglieder: Versand kostenlos."),
+    login_page("Connexion", title="Banque Arvel – Connexion", user_label="Identifiant",
+               text="Accédez à vos comptes. Votre mutuelle santé et votre assurance habitation sont aussi disponibles."),
+    login_page("Entrar", title="Webmail Correio Sul", user_label="E-mail",
+               text="Acesse sua caixa de entrada. Empresas: fale com o seu administrador."),
+    login_page("Accedi", title="Accedi | Banca Lario", user_label="Codice cliente",
+               text="Conto corrente, carte e mutui. Polizza salute e assicurazione auto per i clienti."),
+    login_page("Anmelden", title="Immobilienmakler Portal | Hausfinder", user_label="Benutzername",
+               text="Für Makler: Ihre Kunden, Provisionen und Immobilien auf einen Blick."),
+], ids=["german-shop", "french-bank", "portuguese-webmail", "italian-bank", "german-estate-agents"])
+def test_shops_banks_and_webmail_in_other_languages_stay_unknown(snapshot) -> None:
+    verdict = classify(snapshot)
+    assert verdict.role == "unknown", verdict.evidence

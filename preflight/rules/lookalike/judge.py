@@ -294,7 +294,7 @@ class HostJudge:
                                     f"'{shown}' is '{brand.name}' with hyphens added."))
                 return found
         if is_domain_label and self._short_domains:
-            variant = self._short_name_variant(shown, flat)
+            variant = self._short_name_variant(shown, flat, suffix)
             if variant is not None:
                 found.append(variant)
                 return found
@@ -340,12 +340,18 @@ class HostJudge:
                                     f"{difference})."))
         return found
 
-    def _short_name_variant(self, shown: str, flat: str) -> _Match | None:
-        """A short domain name (2-4 letters) with one character added at the end ("bcbs1",
-        "kpx") or doubled ("uhhc"), two neighbours swapped ("ucbs"), or only look-alike characters changed
-        ("hvvp" for "hwp", "lcp" for "kp"). Other typos of a short name (a letter left out or
-        replaced) are ordinary short domains too often to be called lookalikes."""
-        if not 2 <= len(flat) <= 6:
+    def _short_name_variant(self, shown: str, flat: str, suffix: str) -> _Match | None:
+        """A short domain name (2-4 letters) in one of its usual disguises.
+
+        On any ending: one character added at the end ("bcbs1", "kpx") or doubled ("uhhc"), two
+        neighbours swapped ("ucbs"), only look-alike characters changed ("hvvp" for "hwp", "lcp"
+        for "kp"). On the name's own ending only (``hwo.com`` for ``hwp.com``, not ``hwo.net``):
+        one slip, which for so short a name is otherwise an ordinary domain: a letter replaced by
+        a keyboard neighbour, a one-bit flip, another vowel or a look-alike ("typo-replacement");
+        a neighbour's key or a look-alike letter typed in as well ("typo-insertion"); a letter
+        left out ("omission"). A letter replaced by a far-away key stays unrelated.
+        """
+        if not 1 <= len(flat) <= 6:
             return None
         for brand in self._short_domains:
             key = brand.skeleton
@@ -369,6 +375,19 @@ class HostJudge:
                 return _Match(2, "homoglyph", brand.target, brand.official_host,
                               f"'{shown}' imitates '{brand.name}' with look-alike characters "
                               f"({_describe_difference(shown, brand.name)}).")
+            if flat != key and _reads_as(flat, key):
+                return _Match(2, "homoglyph", brand.target, brand.official_host,
+                              f"'{shown}' imitates '{brand.name}' with look-alike characters "
+                              f"({_describe_difference(shown, brand.name)}).")
+            if suffix and brand.target.endswith("." + suffix) and brand.target.count(".") == suffix.count(".") + 1:
+                # "k1" is "kq" with one bit flipped before it is "kl" to the eye
+                raw = shown.replace("-", "")
+                slip = _one_slip(flat, key) or (_one_slip(raw, brand.name) if raw != flat and raw.isascii() else None)
+                if slip is not None:
+                    signal, what = slip
+                    return _Match(7, signal, brand.target, brand.official_host,
+                                  f"'{shown}' is '{brand.name}' with {what}, on the same ending "
+                                  f".{suffix} as {brand.target}.")
         return None
 
     def _short_brand_with_generic_words(self, flat: str) -> Brand | None:
@@ -463,6 +482,60 @@ def _contains_at_boundary(host: str, official: str) -> bool:
             return True
         start = host.find(official, start + 1)
     return False
+
+
+def _reads_as(seen: str, name: str) -> bool:
+    """Whether ``seen`` reads as ``name`` once letter pairs that read as one letter are merged
+    ("dclbx": "lb" is "b", and "d" looks like "b", so it reads "bcbx") and the rest differ only
+    by look-alike pairs."""
+    vocab = lookalike_words()
+    return seen != name and any(
+        len(reading) == len(name) and all(x == y or (x, y) in vocab.visual_pairs for x, y in zip(reading, name))
+        for reading in _readings(seen, len(seen) - len(name)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _readings(text: str, merges: int) -> frozenset[str]:
+    """``text`` with ``merges`` letter pairs each read as one letter, every way that can be done."""
+    if merges <= 0:
+        return frozenset({text}) if merges == 0 else frozenset()
+    costs = lookalike_words().sequence_costs
+    found: set[str] = set()
+    for i in range(len(text) - 1):
+        letter = costs.get(text[i:i + 2])
+        if letter is not None:
+            found |= _readings(text[:i] + letter[0] + text[i + 2:], merges - 1)
+    return frozenset(found)
+
+
+def _one_slip(seen: str, name: str) -> tuple[str, str] | None:
+    """(signal, description) when ``seen`` is ``name`` after one slip of the hand: a key's
+    neighbour (or a one-bit flip, another vowel, a look-alike) for one letter, such a letter typed
+    in beside one (or one that reads with it as that letter: "ib" for "b"), or a letter left out."""
+    vocab = lookalike_words()
+    near = vocab.typo_pairs
+    if len(seen) == len(name):
+        diff = [i for i, (x, y) in enumerate(zip(seen, name)) if x != y]
+        if len(diff) == 1 and (seen[diff[0]], name[diff[0]]) in near:
+            i = diff[0]
+            return "typo-replacement", f"'{seen[i]}' typed for '{name[i]}'"
+    elif len(seen) == len(name) + 1:
+        for i in range(len(seen)):
+            if seen[:i] + seen[i + 1:] != name:
+                continue
+            extra = seen[i]
+            if any((extra, seen[j]) in near for j in (i - 1, i + 1) if 0 <= j < len(seen)):
+                return "typo-insertion", f"'{extra}' typed in beside a neighbouring key"
+            # "ib" or "lb" read as "b": the extra letter and its neighbour make that neighbour
+            pairs = ([(seen[i:i + 2], seen[i + 1])] if i + 1 < len(seen) else []) + (
+                [(seen[i - 1:i + 1], seen[i - 1])] if i > 0 else [])
+            if any(vocab.sequence_costs.get(pair, ("",))[0] == letter for pair, letter in pairs):
+                return "typo-insertion", f"'{extra}' added, which reads as part of the next letter"
+    elif len(seen) == len(name) - 1 and seen:
+        for i in range(len(name)):
+            if name[:i] + name[i + 1:] == seen:
+                return "omission", f"'{name[i]}' left out"
+    return None
 
 
 def _only_visual(folded: str, brand_skeleton: str) -> bool:

@@ -46,7 +46,9 @@ def _prototypes() -> Mapping[str, str]:
     return prototypes
 
 
-_LATIN_NAME = re.compile(r"LATIN (?:SMALL |CAPITAL )?LETTER (?:SMALL CAPITAL |DOTLESS )?([A-Z])(?: WITH .*)?$")
+# "LATIN SMALL LETTER U BAR" (ʉ) and "... D WITH STROKE" (đ) are the letter with a mark on it
+_LATIN_NAME = re.compile(r"LATIN (?:SMALL |CAPITAL )?LETTER (?:SMALL CAPITAL |DOTLESS )?([A-Z])"
+                         r"(?: WITH .*| BAR| STROKE| HOOK| TAIL)?$")
 
 
 def _fold_char(char: str) -> str:
