@@ -151,6 +151,27 @@ def test_sso_link_to_a_sign_in_endpoint_on_a_log_in_page():
     assert detect(snapshot).kind == "sso"
 
 
+@pytest.mark.parametrize("heading, text", [
+    ("Mon espace personnel", "Se connecter avec FranceConnect"),
+    ("Mein Versichertenbereich", "Anmelden mit der BundID"),
+    ("Minha área", "Entrar com gov.br"),
+    ("Area personale", "Accedi con SPID"),
+    ("Mi espacio", "Continuar con Google"),
+])
+def test_sign_in_service_links_in_other_languages(heading, text):
+    # The page never says "sign in" in its title or headings: the named hand-off alone does.
+    snapshot = page(frame(url="https://espace.example-sante.eu/", title=heading, headings=[heading],
+                          links=[link(text, "https://id.example-sante.eu/oidc/authorize?client=web", "main")]))
+    found = detect(snapshot)
+    assert (found.kind, found.buttons) == ("sso", (text,))
+
+
+def test_a_continue_with_link_to_an_article_is_no_hand_off():
+    snapshot = page(frame(url="https://blog.example.fr/", title="Le blog", headings=["Nos conseils"],
+                          links=[link("Continuer avec la lecture", "https://blog.example.fr/articles/2", "main")]))
+    assert detect(snapshot).kind == "none"
+
+
 def test_sso_page_keeps_its_footer_newsletter_box():
     snapshot = page(frame(title="Log in | Acme", headings=["Log in"], forms=[form("Stay informed", region="footer")],
                           inputs=[box("Email", "email", region="footer")], buttons=[button("Subscribe")],
