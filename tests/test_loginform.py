@@ -50,6 +50,10 @@ def detect(snapshot):
     (InputFacts(type="tel", label="Phone number"), "phone", False),
     (InputFacts(type="checkbox", label="Keep me signed in"), "remember-me", False),
     (InputFacts(type="checkbox", label="Recordarme"), "remember-me", False),
+    (InputFacts(type="checkbox", label="Save my agent ID"), "remember-me", False),
+    (InputFacts(type="checkbox", label="Angemeldet bleiben"), "remember-me", False),
+    (InputFacts(label="CPF ou CNPJ", inputmode="numeric"), "tin", False),
+    (InputFacts(label="Provider ID"), "username", False),
     (InputFacts(type="password", label="Confirm password"), "password", False),
 ])
 def test_what_a_control_asks_for(control, kind, takes_email):
