@@ -118,6 +118,45 @@ def test_formless_identifier_first_in_spanish():
     assert detect(snapshot).kind == "identifier-first"
 
 
+@pytest.mark.parametrize("heading, user_label, next_label", [
+    ("Agent Portal", "Agent ID", "Next"),
+    ("Portal do Prestador", "CPF/CNPJ", "Continuar"),
+    ("Portail des professionnels", "Numéro SIRET", "Suivant"),
+    ("Portal für Leistungserbringer", "Benutzerkennung", "Weiter"),
+    ("Portale strutture sanitarie", "Codice fiscale", "Avanti"),
+    ("Broker portal", "Provider ID", "Continue"),
+])
+def test_identifier_first_on_a_page_that_names_itself_a_portal(heading, user_label, next_label):
+    # No sign-in word anywhere: a lone identifier box whose <input type=submit value=...> says
+    # Next, on a page whose heading names a portal, is the first step of that portal's sign-in.
+    snapshot = page(frame(url="https://portal.example-health.com/", title="Acme Health", headings=[heading],
+                          forms=[form(heading)], inputs=[box(user_label), box(type="submit", has_value=True)],
+                          buttons=[button(next_label, type="submit")]))
+    found = detect(snapshot)
+    assert found.kind == "identifier-first", found.reasons
+    assert any("portal page" in reason for reason in found.reasons)
+
+
+def test_a_remember_my_id_box_makes_a_lone_identifier_a_sign_in_step():
+    snapshot = page(frame(url="https://acme.example-health.com/", title="Acme Health", headings=["Welcome"],
+                          forms=[form("Welcome")],
+                          inputs=[box("Provider ID"), box("Save my provider ID", "checkbox")],
+                          buttons=[button("Continue")]))
+    found = detect(snapshot)
+    assert (found.kind, found.remember_me) == ("identifier-first", True)
+
+
+@pytest.mark.parametrize("heading, label, type_, next_label", [
+    ("Stay informed about the portal", "Email", "email", "Continue"),  # newsletter box on a portal page
+    ("Find a doctor in the portal", "ZIP code", "text", "Next"),  # a lookup, not an identifier
+    ("Checkout", "Email", "email", "Continue"),  # guest checkout on a shop: no portal, no remember box
+])
+def test_a_lone_box_with_next_is_not_a_sign_in_step_by_itself(heading, label, type_, next_label):
+    snapshot = page(frame(url="https://shop.example.com/", title="Example", headings=[heading], forms=[form(heading)],
+                          inputs=[box(label, type_)], buttons=[button(next_label)]))
+    assert detect(snapshot).kind == "none"
+
+
 def test_password_only_second_step():
     snapshot = page(frame(title="Enter your password", headings=["Enter your password"], forms=[form("Enter your password")],
                           inputs=[box("User ID", visible=False, has_value=True), password(autocomplete="current-password")],

@@ -71,6 +71,10 @@ _PATH = 1.0
 
 _MIN_IDENTIFIER_FIRST = 4.0
 
+_PORTAL_NEXT = 2.0
+"""A lone identifier box whose form goes on with Next/Continue, on a page that names itself a
+portal ("Agent Portal", "Portal do Credenciado"): the first step of that portal's sign-in."""
+
 @dataclass(frozen=True)
 class RecoveryLink:
     """A "Forgot user ID / password" link and where it points."""
@@ -234,7 +238,8 @@ def _judge(group: _Group, vocab: Vocabulary, title: str, path: str, page_heading
     verdict.account_form = verdict.account_form or tally.account_form
     if passwords:
         return _judge_password(verdict, tally, entries, passwords[0])
-    return _judge_identifier(verdict, tally, entries, next_points)
+    portal = next((t for t in (heading, title, *page_headings) if _intent(vocab, "portal", t)), None)
+    return _judge_identifier(verdict, tally, entries, next_points, portal)
 
 def _context_points(tally: _Tally, group: _Group, vocab: Vocabulary, heading: str, label: str, title: str,
                     path: str) -> float:
@@ -313,13 +318,19 @@ def _judge_password(verdict: _Verdict, tally: _Tally, entries: Sequence[Field], 
         verdict.reasons.append("password box without a user name box (second step)")
     return verdict
 
-def _judge_identifier(verdict: _Verdict, tally: _Tally, entries: Sequence[Field], next_points: float) -> _Verdict:
+def _judge_identifier(verdict: _Verdict, tally: _Tally, entries: Sequence[Field], next_points: float,
+                      portal: str | None = None) -> _Verdict:
     candidates = [f for f in entries if f.kind in IDENTIFIERS or f.kind == "text"]
     others = [f for f in entries if f not in candidates and f.kind not in ("one-time-code", "captcha")]
     if len(candidates) != 1 or others:
         return verdict
     username = candidates[0]
     marked = "username" in username.autocomplete.lower().split()
+    if next_points and portal is not None and not tally.against:
+        # The words of a portal's name, not of a sign-in ("Agent Portal" over a lone "Agent ID"
+        # box and a Next button): the structure says sign-in, the page says whose front door.
+        # Only for a form nothing else speaks against (a portal's newsletter box is no sign-in).
+        tally.add(_PORTAL_NEXT, f"portal page '{portal[:60]}'")
     if next_points and (tally.login > 0 or marked):
         tally.add(next_points, "a Next/Continue button")
     if marked:
