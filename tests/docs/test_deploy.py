@@ -28,11 +28,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import click
 import pytest
 from ruamel.yaml import YAML
 
 from tests import tools
+from tests.docs.cli_lines import assert_parses
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
@@ -67,8 +67,6 @@ TARGET_LABELS = {"job", "instance"}  # what Prometheus adds to every series
 
 # Options and commands issue 13 adds, with whether each option takes a value. A manifest using one
 # the CLI does not have yet makes its test an xfail naming it; once it exists the test must pass.
-ISSUE_13_COMMANDS = {"serve"}
-ISSUE_13_CHECK_OPTIONS = {"--pushgateway": True, "--connect": True}
 
 
 def run(argv: list[str], cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -609,40 +607,8 @@ def test_every_container_running_preflight_was_read() -> None:
 
 @pytest.mark.parametrize(("name", "argv"), container_commands(), ids=[name for name, _ in container_commands()])
 def test_container_command_line_parses(name: str, argv: list[str]) -> None:
-    from preflight.cli import cli
-
-    command_name, *args = argv
-    if command_name not in cli.commands:
-        assert command_name in ISSUE_13_COMMANDS, f"{name}: preflight has no command {command_name}"
-        pytest.xfail(f"`preflight {command_name}` does not exist yet (issue 13)")
-    command = cli.commands[command_name]
-    known = {opt for param in command.params for opt in (*param.opts, *param.secondary_opts)}
-    used = [arg.split("=", 1)[0] for arg in args if arg.startswith("-")]
-    missing = [opt for opt in dict.fromkeys(used) if opt not in known]
-    not_yet = [opt for opt in missing if command_name == "check" and opt in ISSUE_13_CHECK_OPTIONS]
-    assert missing == not_yet, f"{name}: `preflight {command_name}` has no option {', '.join(missing)}"
-    kept = _without(args, not_yet)
-    try:
-        with command.make_context(f"preflight {command_name}", kept, resilient_parsing=True):
-            pass
-    except click.UsageError as exc:
-        pytest.fail(f"{name}: `preflight {' '.join(argv)}`: {exc.format_message()}")
-    if not_yet:
-        pytest.xfail(f"`preflight check` has no {', '.join(not_yet)} yet (issue 13); the rest of the line parses")
-
-
-def _without(args: list[str], options: list[str]) -> list[str]:
-    kept: list[str] = []
-    skip_value = False
-    for arg in args:
-        if skip_value:
-            skip_value = False
-            continue
-        if arg.split("=", 1)[0] in options:
-            skip_value = ISSUE_13_CHECK_OPTIONS[arg.split("=", 1)[0]] and "=" not in arg
-            continue
-        kept.append(arg)
-    return kept
+    """The real Click command parses the line (resilient parsing: files named need not exist)."""
+    assert_parses(name, argv)
 
 
 # --- Docker and Playwright versions ------------------------------------------------------------

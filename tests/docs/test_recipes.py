@@ -21,11 +21,11 @@ from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 
-import click
 import pytest
 from ruamel.yaml import YAML  # check-jsonschema's own YAML reader: the files are read as it reads them
 
 from tests import tools
+from tests.docs.cli_lines import assert_parses
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 GITHUB = DOCS / "ci" / "github-actions.yml"
@@ -39,8 +39,6 @@ TEXTFILE = "/var/lib/node_exporter/textfile_collector/preflight.prom"
 # Options of `preflight check` that issue 12 adds (being built on main while these recipes were
 # written), with whether each takes a value. A recipe using one that the command does not have yet
 # makes its test an xfail naming the option; once it exists the test must pass.
-ISSUE_12_OPTIONS = {"--html": True, "--metrics": True, "--evidence": True, "--confirm": True,
-                    "--target": True, "--tag": True}
 
 
 def run(argv: list[str], env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -248,34 +246,4 @@ def test_every_recipe_that_runs_preflight_was_read() -> None:
                          ids=[f"{path.name}:{' '.join(argv[:3])}" for path, argv in COMMANDS])
 def test_recipe_command_line_parses(path: Path, argv: list[str]) -> None:
     """The real Click command parses the line (resilient parsing: files named need not exist)."""
-    from preflight.cli import cli
-
-    name, *args = argv
-    command = cli.commands[name]
-    known = {opt for param in command.params for opt in (*param.opts, *param.secondary_opts)}
-    used = [arg.split("=", 1)[0] for arg in args if arg.startswith("-")]
-    missing = [opt for opt in dict.fromkeys(used) if opt not in known]
-    not_yet = [opt for opt in missing if name == "check" and opt in ISSUE_12_OPTIONS]
-    assert missing == not_yet, f"{path.name}: `preflight {name}` has no option {', '.join(missing)}"
-    try:
-        with command.make_context(f"preflight {name}", _without(args, not_yet), resilient_parsing=True):
-            pass
-    except click.UsageError as exc:
-        pytest.fail(f"{path.name}: `preflight {' '.join(argv)}`: {exc.format_message()}")
-    if not_yet:
-        pytest.xfail(f"`preflight check` has no {', '.join(not_yet)} yet (issue 12); the rest of the line parses")
-
-
-def _without(args: list[str], options: list[str]) -> list[str]:
-    kept: list[str] = []
-    skip_value = False
-    for arg in args:
-        if skip_value:
-            skip_value = False
-            continue
-        option = arg.split("=", 1)[0]
-        if option in options:
-            skip_value = ISSUE_12_OPTIONS[option] and "=" not in arg
-            continue
-        kept.append(arg)
-    return kept
+    assert_parses(path.name, argv)
