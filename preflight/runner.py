@@ -215,9 +215,11 @@ def evidence_slug(label: str) -> str:
     import hashlib
     import re
 
-    if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}", label):
-        return label
+    from preflight.config.targets import NAME_PATTERN
     from preflight.rules.hosts import host_of
+
+    if NAME_PATTERN.fullmatch(label):
+        return label
 
     host = re.sub(r"[^A-Za-z0-9.-]", "_", host_of(label) or "target")[:60]
     return f"{host}-{hashlib.sha256(label.encode()).hexdigest()[:8]}"

@@ -15,6 +15,7 @@ import click
 from preflight import __version__
 from preflight.cli.params import (
     CONTEXT_SETTINGS,
+    JOBS_RANGE,
     MAX_TARGETS,
     browser_options,
     check_browser_path,
@@ -41,7 +42,7 @@ def baseline() -> None:
 
 def _network_options(func: Any) -> Any:
     func = click.option("--config", "config_path", metavar="FILE", help="preflight.toml with thresholds.")(func)
-    func = click.option("--jobs", default=4, show_default=True, type=click.IntRange(1, 32),
+    func = click.option("--jobs", default=4, show_default=True, type=click.IntRange(*JOBS_RANGE),
                         help="Targets visited at once.")(func)
     return browser_options(func)
 
@@ -138,11 +139,12 @@ def _capture(targets: Sequence[str], browser_path: str | None, browser_channel: 
 
     if not connect and not cdp:
         check_browser_path(browser_path)
+    mappings = host_mappings(resolve, connect_to)
     check_remote_browser(connect, cdp, browser_path=browser_path, browser_channel=browser_channel,
-                         mappings=host_mappings(resolve, connect_to), trust_certs=trust_cert)
+                         mappings=mappings, trust_certs=trust_cert)
     settings = RunSettings(connect=tuple(connect), cdp=cdp, allowlist=load_allowlist(allowlist_path), settings=load_check_settings(config_path),
                            browser_path=browser_path, browser_channel=browser_channel,
-                           mappings=host_mappings(resolve, connect_to), trust_certs=tuple(trust_cert),
+                           mappings=mappings, trust_certs=tuple(trust_cert),
                            jobs=jobs, timeout_s=timeout, clock=False, third_party_probe=False, integrity=True)
     report = run(targets, settings, ProgressObserver(stderr_console()))
     config = settings.check_config()

@@ -10,17 +10,21 @@ from typing import TYPE_CHECKING, TypeVar
 import click
 
 from preflight.cli.params import (
+    CONFIRM_RANGE,
     CONTEXT_SETTINGS,
+    JOBS_RANGE,
     MAX_TARGETS,
+    RETRIES_RANGE,
     ROLE_CHOICES,
+    allowlist_choice,
     browser_options,
     check_browser_path,
     check_remote_browser,
     check_writable,
-    host_mappings,
     load_check_settings,
     output_folder,
     screenshot_folder,
+    target_network,
     validate_existing_state,
     validate_target,
     write_output,
@@ -45,10 +49,10 @@ T = TypeVar("T")
               help="Check this [[target]] of preflight.toml (repeatable; default: every target).")
 @click.option("--tag", "target_tags", multiple=True, metavar="TAG",
               help="Check the [[target]]s carrying this tag (repeatable).")
-@click.option("--jobs", default=4, show_default=True, type=click.IntRange(1, 32), help="Targets checked at once.")
-@click.option("--retries", default=1, show_default=True, type=click.IntRange(0, 5),
+@click.option("--jobs", default=4, show_default=True, type=click.IntRange(*JOBS_RANGE), help="Targets checked at once.")
+@click.option("--retries", default=1, show_default=True, type=click.IntRange(*RETRIES_RANGE),
               help="Retries for transient network errors.")
-@click.option("--confirm", default=0, show_default=True, type=click.IntRange(0, 5),
+@click.option("--confirm", default=0, show_default=True, type=click.IntRange(*CONFIRM_RANGE),
               help="Check a target that failed or errored again, up to N times; the last check is the verdict.")
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON report to stdout instead of the console report.")
 @click.option("--json-file", metavar="FILE", help="Also write the JSON report to FILE ('-' for stdout).")
@@ -98,9 +102,9 @@ def check(ctx: click.Context, urls: Sequence[str], browser_path: str | None, bro
     Options come from, in order: the command line, PREFLIGHT_CHECK_<OPTION> environment variables,
     preflight.toml ([run], [output], allowlist), the defaults shown.
     """
-    from preflight.config.allowlist import ENV_ALLOWLIST, load_allowlist
+    from preflight.config.allowlist import load_allowlist
     from preflight.config.baseline import load_baseline
-    from preflight.config.targets import merged_mappings, select_targets
+    from preflight.config.targets import select_targets
     from preflight.reporters import RenderOptions, render
     from preflight.runner import RunSettings, run
 
@@ -123,8 +127,7 @@ def check(ctx: click.Context, urls: Sequence[str], browser_path: str | None, bro
     metrics_file = metrics_file or output.metrics_file
     html_file = html_file or output.html_file
     evidence_dir = evidence_dir or output.evidence_dir
-    if allowlist_path is None and not os.environ.get(ENV_ALLOWLIST):
-        allowlist_path = check_settings.allowlist
+    allowlist_path = allowlist_choice(allowlist_path, check_settings)
 
     if urls and (target_names or target_tags):
         raise UsageError("--target/--tag pick [[target]]s of preflight.toml; URLs were given too",
@@ -151,8 +154,7 @@ def check(ctx: click.Context, urls: Sequence[str], browser_path: str | None, bro
         check_browser_path(browser_path)
     validate_existing_state(storage_state, profile_dir)
     validate_pushgateway(pushgateway)
-    mappings = merged_mappings(host_mappings(resolve, connect_to), targets)
-    certs = tuple(dict.fromkeys([*trust_cert, *(c for t in targets for c in t.trust_certs)]))
+    mappings, certs = target_network(resolve, connect_to, trust_cert, targets)
     check_remote_browser(connect, cdp, browser_path=browser_path, browser_channel=browser_channel, mappings=mappings,
                          trust_certs=certs, profile_dir=profile_dir, browser_policies=bool(browser_policies or policies_from))
     preferences = None

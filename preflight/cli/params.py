@@ -14,7 +14,15 @@ import click
 if TYPE_CHECKING:  # pragma: no cover
     from preflight.config.settings import Settings
 
-from preflight.config.targets import ROLE_CHOICES, validate_target  # noqa: F401 - the CLI's names
+from preflight.config.targets import (  # noqa: F401 - the CLI's names
+    CONFIRM_RANGE,
+    JOBS_RANGE,
+    MAX_TIMEOUT_S,
+    MIN_TIMEOUT_S,
+    RETRIES_RANGE,
+    ROLE_CHOICES,
+    validate_target,
+)
 from preflight.errors import OutputError, UsageError
 
 MAX_TARGETS = 1000
@@ -106,7 +114,7 @@ def browser_options(func: Any) -> Any:
         click.option("--trust-cert", "trust_cert", multiple=True, metavar="FILE.pem",
                      type=click.Path(exists=True, dir_okay=False),
                      help="Trust exactly this server certificate (repeatable); other checks stay on."),
-        click.option("--timeout", default=30.0, show_default=True, type=FiniteFloatRange(0.5, 600),
+        click.option("--timeout", default=30.0, show_default=True, type=FiniteFloatRange(MIN_TIMEOUT_S, MAX_TIMEOUT_S),
                      help="Seconds allowed for each target."),
         click.option("--allowlist", "allowlist_path", metavar="FILE", help="allowlist.toml to use."),
         click.option("--connect", "connect", multiple=True, metavar="WS_URL",
@@ -141,6 +149,27 @@ def load_check_settings(config_path: str | None) -> Settings:
     if settings.portal.vocabulary:
         load_vocabulary(settings.portal.vocabulary)
     return settings
+
+
+def target_network(resolve: Sequence[str], connect_to: Sequence[str], trust_cert: Sequence[str],
+                   targets: Sequence[Any]) -> tuple[tuple[Any, ...], tuple[str, ...]]:
+    """The one browser's host rules and pinned certificates: the flags', then every target's
+    (a host mapped two ways is a ``ConfigError``)."""
+    from preflight.config.targets import merged_mappings
+
+    mappings = merged_mappings(host_mappings(resolve, connect_to), targets)
+    certs = tuple(dict.fromkeys([*trust_cert, *(c for t in targets for c in t.trust_certs)]))
+    return mappings, certs
+
+
+def allowlist_choice(flag: str | None, settings: Settings) -> str | None:
+    """``--allowlist``, else ``$PREFLIGHT_ALLOWLIST`` (``load_allowlist`` finds it), else
+    preflight.toml's ``allowlist``, else the usual search."""
+    from preflight.config.allowlist import ENV_ALLOWLIST
+
+    if flag is not None or os.environ.get(ENV_ALLOWLIST):
+        return flag
+    return settings.allowlist
 
 
 def host_mappings(resolve: Sequence[str], connect_to: Sequence[str]) -> tuple[Any, ...]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import threading
 from collections.abc import Sequence
@@ -13,11 +12,12 @@ import click
 
 from preflight.cli.params import (
     CONTEXT_SETTINGS,
+    allowlist_choice,
     browser_options,
     check_browser_path,
     check_remote_browser,
-    host_mappings,
     load_check_settings,
+    target_network,
 )
 from preflight.errors import PreflightError, UsageError
 from preflight.status import ExitStatus
@@ -70,20 +70,17 @@ def serve(listen: str, config_path: str | None, browser_path: str | None, browse
     web = load_web_config(web_config)
 
     def load() -> ServeConfig:
-        from preflight.config.allowlist import ENV_ALLOWLIST, load_allowlist
-        from preflight.config.targets import merged_mappings
+        from preflight.config.allowlist import load_allowlist
         from preflight.runner import RunSettings
 
         settings = load_check_settings(config_path)
         if not settings.targets and not allow_any_target:
             raise UsageError("no [[target]] to serve: the exporter probes only the targets of preflight.toml",
                              "pass --config FILE with [[target]] tables (or --allow-any-target)")
-        mappings = merged_mappings(host_mappings(resolve, connect_to), settings.targets)
-        certs = tuple(dict.fromkeys([*trust_cert, *(c for t in settings.targets for c in t.trust_certs)]))
+        mappings, certs = target_network(resolve, connect_to, trust_cert, settings.targets)
         check_remote_browser(connect, cdp, browser_path=browser_path, browser_channel=browser_channel,
                              mappings=mappings, trust_certs=certs)
-        chosen = allowlist_path or (None if os.environ.get(ENV_ALLOWLIST) else settings.allowlist)
-        run = RunSettings(allowlist=load_allowlist(chosen), settings=settings, browser_path=browser_path,
+        run = RunSettings(allowlist=load_allowlist(allowlist_choice(allowlist_path, settings)), settings=settings, browser_path=browser_path,
                           browser_channel=browser_channel,
                           mappings=mappings, trust_certs=certs, connect=tuple(connect), cdp=cdp,
                           timeout_s=timeout, retries=settings.run.retries if settings.run.retries is not None else 1,

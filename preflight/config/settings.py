@@ -14,7 +14,15 @@ from pathlib import Path
 from typing import Any, get_type_hints
 
 from preflight.config.allowlist import where
-from preflight.config.targets import Target, parse_targets
+from preflight.config.targets import (
+    CONFIRM_RANGE,
+    JOBS_RANGE,
+    MAX_TIMEOUT_S,
+    MIN_TIMEOUT_S,
+    RETRIES_RANGE,
+    Target,
+    parse_targets,
+)
 from preflight.config.toml import find_file, loads_toml, read_toml_text
 from preflight.errors import ConfigError
 
@@ -183,7 +191,7 @@ def _place(source: str, text: str) -> Any:
     return place
 
 
-_LIMITS: dict[str, tuple[int, int]] = {"run.jobs": (1, 32), "run.retries": (0, 5), "run.confirm": (0, 5)}
+_LIMITS: dict[str, tuple[int, int]] = {"run.jobs": JOBS_RANGE, "run.retries": RETRIES_RANGE, "run.confirm": CONFIRM_RANGE}
 
 
 def _value(expected: Any, value: Any, key: str, place: str, hint: str, base: Path | None) -> Any:
@@ -193,8 +201,10 @@ def _value(expected: Any, value: Any, key: str, place: str, hint: str, base: Pat
             raise ConfigError(f"{place}: {key} must be a whole number from {low} to {high}", hint)
         return value
     if expected == float | None:
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.5 <= value <= 600:
-            raise ConfigError(f"{place}: {key} must be a number of seconds from 0.5 to 600", hint)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) \
+                or not MIN_TIMEOUT_S <= value <= MAX_TIMEOUT_S:
+            raise ConfigError(f"{place}: {key} must be a number of seconds from {MIN_TIMEOUT_S:g} to {MAX_TIMEOUT_S:g}",
+                              hint)
         return float(value)
     if expected == tuple[str, ...]:
         if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):

@@ -22,8 +22,11 @@ ROLE_CHOICES = ("provider", "member", "employer", "broker")
 """The logins ``expect`` can name."""
 
 MIN_TIMEOUT_S, MAX_TIMEOUT_S = 0.5, 600.0
+"""Seconds a target may be given (``--timeout``, ``[run] timeout``, a target's ``timeout``)."""
+JOBS_RANGE, RETRIES_RANGE, CONFIRM_RANGE = (1, 32), (0, 5), (0, 5)
+"""``--jobs``, ``--retries``, ``--confirm`` and their ``[run]`` keys, inclusive."""
 
-_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}")
+NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}")
 """Target names and tags: they become metric labels, file names and JUnit test names."""
 
 TARGET_KEYS = ("name", "url", "expect", "connect_to", "resolve", "trust_cert", "timeout", "tags")
@@ -107,7 +110,7 @@ def _target(entry: Mapping[str, Any], index: int, place: Any, base: Path | None,
         return ConfigError(f"{place(key, index)}: target.{key} (target {index}) {what}", fix)
 
     name = entry["name"]
-    if not isinstance(name, str) or not _NAME.fullmatch(name):
+    if not isinstance(name, str) or not NAME_PATTERN.fullmatch(name):
         raise fail("name", "must be letters, digits, '.', '_' or '-' (at most 80, starting with a letter or digit)",
                    "names become metric labels and file names")
     url = entry["url"]
@@ -128,7 +131,7 @@ def _target(entry: Mapping[str, Any], index: int, place: Any, base: Path | None,
         timeout = float(timeout)
     tags = _strings(entry.get("tags", []), lambda what: fail("tags", what))
     for tag in tags:
-        if not _NAME.fullmatch(tag):
+        if not NAME_PATTERN.fullmatch(tag):
             raise fail("tags", f"has {tag!r}: tags are letters, digits, '.', '_' or '-'")
     mappings: list[HostMapping] = []
     for key, parse in (("resolve", parse_resolve), ("connect_to", parse_connect_to)):
