@@ -35,11 +35,11 @@ def _suite(result: TargetResult) -> ET.Element:
     label = result.label
     suite = ET.Element("testsuite", name=label, time=f"{result.elapsed_s:.3f}")
     properties = ET.SubElement(suite, "properties")
+    diagnosis, says = diagnose(result)
     for name, value in (("url", result.target), ("verdict", result.verdict.value),
                         ("checks", str(1 + len(result.rechecks))),
                         ("unconfirmed_failures", str(result.unconfirmed_failures)),
-                        ("tags", ",".join(result.tags)), ("diagnosis", diagnose(result)[0]),
-                        ("diagnosis_says", diagnose(result)[1])):
+                        ("tags", ",".join(result.tags)), ("diagnosis", diagnosis), ("diagnosis_says", says)):
         ET.SubElement(properties, "property", name=name, value=value)
     failures = errors = 0
 

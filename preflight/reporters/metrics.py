@@ -79,9 +79,15 @@ def registry_for(results: Sequence[TargetResult], report: RunReport | None = Non
         for name in ("outage", "maintenance", "untrusted", "healthy", "unknown"):
             diagnosis.labels(label, name).set(1 if name == kind else 0)
     if report is not None:
-        gauge("run_timestamp_seconds", "Unix time this run started.", ()).set(report.started_at)
-        gauge("run_duration_seconds", "Wall-clock seconds of the whole run.", ()).set(report.elapsed_s)
+        run_series(report, registry)
     return registry
+
+
+def run_series(report: RunReport, registry: CollectorRegistry) -> None:
+    """The run's own series (no target label): when it started and how long it took."""
+    Gauge(f"{PREFIX}_run_timestamp_seconds", "Unix time this run started.", registry=registry).set(report.started_at)
+    Gauge(f"{PREFIX}_run_duration_seconds", "Wall-clock seconds of the whole run.",
+          registry=registry).set(report.elapsed_s)
 
 
 def probe_registry(result: TargetResult, duration_s: float) -> CollectorRegistry:
@@ -107,7 +113,6 @@ def push(report: RunReport, gateway: str, job: str = "preflight", timeout_s: flo
         push_to_gateway(gateway, job=job, registry=registry_for([result]), grouping_key={"target": result.label},
                         timeout=timeout_s)
     run = CollectorRegistry(auto_describe=True)
-    Gauge(f"{PREFIX}_run_timestamp_seconds", "Unix time this run started.", registry=run).set(report.started_at)
-    Gauge(f"{PREFIX}_run_duration_seconds", "Wall-clock seconds of the whole run.", registry=run).set(report.elapsed_s)
+    run_series(report, run)
     Gauge(f"{PREFIX}_run_targets", "Targets in the run.", registry=run).set(len(report.results))
     push_to_gateway(gateway, job=job, registry=run, timeout=timeout_s)
