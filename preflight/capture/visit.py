@@ -494,6 +494,8 @@ SEALED_MARK = ".redacted"
 EVIDENCE_SHOT_S = 2.0
 """Longest wait for the evidence screenshot of a visit that broke off."""
 TRACE_STOP_S = 3.0
+EVIDENCE_CONTROLS = "input, textarea, select, [contenteditable]"
+"""Evidence masks every control, whatever it shows (a select's choice, an editable area)."""
 
 
 async def _start_trace(context: BrowserContext) -> None:
@@ -522,10 +524,7 @@ async def _finish_trace(context: BrowserContext, folder: Path) -> list[str]:
 async def _evidence_screenshot(page: Page, folder: Path, deadline: float) -> bool:
     """The viewport, every form control masked: evidence shows the page, never what a field holds."""
     try:
-        # One mask locator per frame: a top-page locator does not reach into a login iframe.
-        masks = [frame.locator("input, textarea, select, [contenteditable]") for frame in page.frames[:MAX_FRAMES]]
-        await page.screenshot(path=str(folder / SHOT_NAME), timeout=_ms(deadline, 5.0), animations="disabled",
-                              mask=masks, mask_color=MASK_COLOR)
+        (folder / SHOT_NAME).write_bytes(await _picture(page, True, deadline, EVIDENCE_CONTROLS))
         return True
     except Exception:  # noqa: BLE001 - a closed or hung page: no screenshot
         return False
@@ -591,9 +590,10 @@ async def _values_present(page: Page, deadline: float) -> bool:
     return any(answer is not False for answer in answers)
 
 
-async def _picture(page: Page, masked: bool, deadline: float) -> bytes:
-    # Masks are boxes Playwright paints over the controls, which no page CSP can refuse.
-    masks = [frame.locator(_TEXT_CONTROLS) for frame in page.frames[:MAX_FRAMES]] if masked else []
+async def _picture(page: Page, masked: bool, deadline: float, controls: str = _TEXT_CONTROLS) -> bytes:
+    # Masks are boxes Playwright paints over the controls, which no page CSP can refuse; one
+    # locator per frame, since a top-page locator does not reach into a login iframe.
+    masks = [frame.locator(controls) for frame in page.frames[:MAX_FRAMES]] if masked else []
     return await page.screenshot(type="png", timeout=_ms(deadline, 5.0), animations="disabled", scale="css",
                                  mask=masks, mask_color=MASK_COLOR)
 
