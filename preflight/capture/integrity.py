@@ -154,9 +154,7 @@ class IntegrityWatch:
         chain = answer.get("tableNames") or []
         if not chain:
             return None
-        digest = certificate_digest(base64.b64decode(chain[0]))
-        return CertificateFacts(spki_sha256=digest.spki_sha256, issuer=digest.issuer, subject=digest.subject,
-                                not_before=digest.not_before, not_after=digest.not_after, san=digest.san)
+        return certificate_digest(base64.b64decode(chain[0]))
 
 
 def _icon_like(response: Response) -> bool:

@@ -137,10 +137,11 @@ def spki_hash_of_der(der: bytes) -> str:
     """``spki_hash`` of a DER certificate (one a server presented)."""
     from cryptography import x509
 
-    return _spki_of(x509.load_der_x509_certificate(der))
+    return spki_hash_of_certificate(x509.load_der_x509_certificate(der))
 
 
-def _spki_of(cert: Any) -> str:
+def spki_hash_of_certificate(cert: Any) -> str:
+    """``spki_hash`` of a loaded ``cryptography`` certificate."""
     from cryptography.hazmat.primitives import serialization
 
     spki = cert.public_key().public_bytes(serialization.Encoding.DER,

@@ -6,13 +6,12 @@ screenshot) so that a snapshot carries only digests; the baseline check compares
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import hashlib
 import io
 import re
-from dataclasses import dataclass
 
+from preflight.model.snapshot import CertificateFacts
 from preflight.rules.hosts import host_of
 
 VISUAL_HASH_SIDE = 16
@@ -78,32 +77,20 @@ def script_key(url: str, frame_origin: str) -> str:
     return f"{shown}{stable_path(path_of(url))}"
 
 
-@dataclass(frozen=True)
-class CertificateDigest:
-    """What a baseline keeps of a server certificate: public facts and the key's hash."""
-
-    spki_sha256: str
-    issuer: str
-    subject: str
-    not_before: float
-    not_after: float
-    san: tuple[str, ...]
-
-
-def certificate_digest(der: bytes) -> CertificateDigest:
+def certificate_digest(der: bytes) -> CertificateFacts:
     """Facts of a DER certificate; the SPKI hash is Chromium's pin format (base64 SHA-256)."""
     from cryptography import x509
-    from cryptography.hazmat.primitives import serialization
+
+    from preflight.config.network import spki_hash_of_certificate
 
     cert = x509.load_der_x509_certificate(der)
-    spki = cert.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
     try:
         names = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
         san = tuple(sorted({str(n.value) for n in names if isinstance(n, (x509.DNSName, x509.IPAddress))}))
     except x509.ExtensionNotFound:
         san = ()
-    return CertificateDigest(
-        spki_sha256=base64.b64encode(hashlib.sha256(spki).digest()).decode("ascii"),
+    return CertificateFacts(
+        spki_sha256=spki_hash_of_certificate(cert),
         issuer=cert.issuer.rfc4514_string(), subject=cert.subject.rfc4514_string(),
         not_before=_unix(cert.not_valid_before_utc), not_after=_unix(cert.not_valid_after_utc), san=san)
 
