@@ -110,7 +110,9 @@ def test_property_on_a_fast_link_error_is_within_50_ms_in_budget(skew, rtt, seed
     samples, result, elapsed = simulate(skew, rtt, 0.5, seed, start)
     assert result.uncertainty_seconds <= 0.05
     assert abs(result.skew_seconds - skew) <= 0.05
-    assert elapsed <= BUDGET_S + 0.01
+    # One comb across the first second boundary is enough: the measurement is over within about a
+    # second, so it hides behind the browser's launch instead of holding the visit up.
+    assert elapsed <= 1.1
 
 
 def test_a_slow_link_gets_fewer_samples_and_a_wider_true_interval():

@@ -4,11 +4,13 @@ The network half of the clock check (the arithmetic is ``preflight.clock``). ``D
 whole seconds, so, like htpdate but better, the probe times its requests to straddle the
 server's second boundary: each round places a comb of requests across the instants where the
 current interval says the boundary may fall, stops at the first request that sees the new
-second, and so shrinks the interval by the comb's size. Two rounds of about six requests turn one
-second into about twenty milliseconds; on a slow network the comb gets sparser (requests must not
-overlap), so there are fewer samples and a wider, still true, interval.
+second, and so shrinks the interval by the comb's size. One round of about eleven requests turns
+one second into under a tenth (+-50 ms) within about a second of the first request; a second
+round runs only when the first did not get there. On a slow network the comb gets sparser
+(requests must not overlap), so there are fewer samples and a wider, still true, interval.
 
-It runs in a thread beside the browser (capture starts it when the first response commits),
+It runs in a thread beside the browser (started with the run, while the browser launches, for
+official targets; otherwise when the first response commits),
 over one kept-alive connection per host that goes where the browser's ``--connect-to`` /
 ``--resolve`` mappings send it, with the real host name in SNI and ``Host`` and only the
 ``--trust-cert`` certificates trusted (system trust when none is given). Nothing with a body is
@@ -47,9 +49,11 @@ from the start of the run, most of it passes while the browser launches and load
 shorter budget (1.5 s, tried) left a loaded machine's probe without a server second boundary."""
 MAX_HOSTS = 4
 """Hosts of a redirect chain measured at once."""
-GOOD_ENOUGH_S = 0.05
-"""Stop once the proven interval is this narrow (+-25 ms, against thresholds of 30 s); more
-requests would only cost time."""
+GOOD_ENOUGH_S = 0.1
+"""Stop once the proven interval is this narrow (+-50 ms, against thresholds of 30 s); more
+requests would only cost time. One comb of the whole budget across the first second boundary
+gets there on a fast link, so the measurement ends within about a second of its start, hidden
+behind the browser's launch (two combs of half the requests, tried, took two seconds)."""
 
 MIN_SPACING_S = 0.003
 """Scheduling slack between two requests of a comb, on top of the round trip."""
@@ -124,10 +128,10 @@ def plan_round(bounds: clock.SkewBounds, now: float, rtt: float, requests_left: 
 
     The server's second ``N`` starts at local time ``N + skew``: somewhere in
     ``[N + low, N + high]``. A request read there by the server says on which side the boundary
-    fell, so ``k`` requests cut the window into ``k + 1`` pieces. The budget is shared equally by
-    the windows still to come before ``deadline``; requests closer than a round trip would
-    overlap, so a slow network gets fewer; when none fits the window, one goes as late as the
-    deadline allows. ``None`` when no request fits at all.
+    fell, so ``k`` requests cut the window into ``k + 1`` pieces. Every request left may go into
+    this window; requests closer than a round trip would overlap, so a slow network gets fewer;
+    when none fits the window, one goes as late as the deadline allows. ``None`` when no request
+    fits at all.
 
     ``see_tick``: the last request goes just past the window instead, so that it certainly sees
     the new second: until the server's clock has been seen ticking, a replayed ``Date`` cannot be
@@ -142,11 +146,11 @@ def plan_round(bounds: clock.SkewBounds, now: float, rtt: float, requests_left: 
     start, end = max(boundary + bounds.low, earliest), boundary + bounds.high
     if start >= last_useful:
         return None
-    windows = 1 + max(0, math.floor(last_useful - end))
     spacing = rtt + MIN_SPACING_S
-    wanted = math.ceil(requests_left / windows)
     fits = math.floor((end - start) / spacing) - 1
-    count = max(1, min(wanted, fits, requests_left))
+    # The whole budget goes into this window: it is the soonest, and the comb stops at the first
+    # request past the boundary, so what it does not use is left for a later window.
+    count = max(1, min(fits, requests_left))
     if see_tick:
         step = (end - start) / count
         planned = [start + step * j for j in range(1, count)] + [end + rtt / 2 + MIN_SPACING_S]
