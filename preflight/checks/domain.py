@@ -7,11 +7,13 @@ Each is judged by ``lookalike.HostJudge``: official, same organization, lookalik
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import replace
 
 from preflight.checks.base import CheckConfig, FindingList
-from preflight.checks.portal.loginform import recovery_links
+from preflight.checks.portal.loginform import find_login_form, recovery_links
+from preflight.checks.portal.vocabulary import ROLE_NAMES, Vocabulary, normalize
 from preflight.config.allowlist import PACKAGED_SOURCE
 from preflight.model.report import CheckResult, Severity
 from preflight.model.snapshot import FrameFacts, PageSnapshot
@@ -24,7 +26,7 @@ from preflight.rules.lookalike.judge import (
     HostJudge,
     HostJudgement,
 )
-from preflight.rules.lookalike.names import find_name, presented_names
+from preflight.rules.lookalike.names import NameHit, find_name, presented_names
 
 NAME = "domain"
 _TRUSTED_SUBRESOURCE = (OFFICIAL, SAME_ORGANIZATION)
@@ -61,6 +63,11 @@ def check(snapshot: PageSnapshot, config: CheckConfig) -> CheckResult:
             _untrusted(found, verdict, f"The {where}", where=where, url=url)
 
     login_frames = [f for f in snapshot.frames if f.has_login_fields]
+    # The login the portal check finds may have no field a frame counts (identifier-first with a
+    # plain text box, a sign-in hand-off): impersonation is judged on it all the same.
+    login = find_login_form(snapshot, config.vocabulary)
+    signin_frames = list(dict.fromkeys(
+        [*login_frames, *([snapshot.frames[login.frame_index]] if login.found and login.frame_index < len(snapshot.frames) else [])]))
     for frame in login_frames:
         _form_targets(found, judge, frame, page_https)
         frame_host = host_of(frame.url)
@@ -68,8 +75,8 @@ def check(snapshot: PageSnapshot, config: CheckConfig) -> CheckResult:
             verdict = judge.judge_normalized(frame_host)
             if verdict.verdict != OFFICIAL:
                 _untrusted(found, verdict, "A frame holding login fields", code="login_frame_off_list", url=frame.url)
-    if login_frames:
-        _impersonation(found, judge, snapshot, login_frames, config)
+    if signin_frames:
+        _impersonation(found, judge, snapshot, signin_frames, config)
         if config.baseline is not None:
             _clone_of(found, judge, snapshot, config)
     _recovery_links(found, judge, snapshot, login_frames or list(snapshot.frames[:1]), config)
@@ -97,10 +104,40 @@ def _portal_words(entry: dict[str, str]) -> str:
     return f"{name}{noun} ({entry['role']})"
 
 
-_REST_ALLOWED = {"title": 2, "heading": 2, "logo": 3}
+_REST_ALLOWED = {"title": 2, "heading": 2, "logo": 3, "masthead": 2}
 
-"""Words besides the name a title, heading or logo may hold and still be the name itself
-("myCigna", "Cigna Healthcare"); with a sign-in or portal word any length will do."""
+"""Words besides the name a title, heading, logo or masthead may hold and still be the name itself
+("myCigna", "Cigna Healthcare"); with a sign-in or portal word any length will do, and so will a
+few audience words after a name the text opens with ("Cigna for Health Care Professionals")."""
+
+_AUDIENCE_REST = 5
+"""At most this many words after an opening name, when they say whom the portal serves."""
+
+_LINK_WORDS = frozenset({"for", "the", "and", "of", "our", "your", "para", "los", "las", "el", "la", "y", "pour",
+                         "les", "le", "des", "et", "fur", "für", "und", "die", "per", "i", "e", "di", "gli", "de",
+                         "do", "da", "dos", "das"})
+"""Words that join a portal's name to its audience in the languages the vocabulary knows."""
+
+_COPYRIGHT = re.compile(r"(?:©|\(c\)|\bcopyright\b)\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?)?[\s,.]*(.{0,60})", re.IGNORECASE)
+"""A copyright notice and what follows it: the owner it names says whose page this is."""
+
+
+def _copyright_owners(text: str) -> list[str]:
+    """The owner named by each copyright notice in ``text`` ("© 2026 Cigna. All rights ..." -> "Cigna")."""
+    owners = []
+    for match in _COPYRIGHT.finditer(text[:20_000]):
+        owner = re.split(r"[.|•·\n]| all rights", match.group(1), maxsplit=1, flags=re.IGNORECASE)[0].strip(" ,;-")
+        if owner:
+            owners.append(owner)
+    return owners[:5]
+
+
+def _mastheads(frame: FrameFacts) -> list[str]:
+    """The first line of the frame's header landmark and of its text: where a site shows its name
+    when no heading does (a banner ``div``, a custom element's shadow root)."""
+    lines = [next((line.strip() for line in block.split("\n") if line.strip()), "") for block in (frame.nav_text, frame.text)]
+    # A name, not a sentence: short, and not ending like one.
+    return [line for line in lines if line and len(line.split()) <= 8 and not line.endswith((".", "!", "?", ":"))]
 
 
 def _impersonation(found: FindingList, judge: HostJudge, snapshot: PageSnapshot, login_frames: list[FrameFacts],
@@ -120,6 +157,9 @@ def _impersonation(found: FindingList, judge: HostJudge, snapshot: PageSnapshot,
     for frame in frames:
         places += [("title", frame.title)] + [("heading", h) for h in frame.headings[:8]]
         places += [("logo", alt) for alt in frame.image_alts[:10]]
+        places += [("masthead", line) for line in _mastheads(frame)]
+        # Unlike a mention ("we accept Cigna"), a copyright notice claims the page for its owner.
+        places += [("copyright notice", owner) for owner in _copyright_owners(f"{frame.text}\n{frame.nav_text}")]
     for frame in login_frames:
         places += [("login form", text) for i in frame.inputs if i.visible for text in (i.label, i.placeholder)]
         places += [("login form", b.text) for b in frame.buttons if b.visible]
@@ -131,8 +171,11 @@ def _impersonation(found: FindingList, judge: HostJudge, snapshot: PageSnapshot,
         if hit is None:
             continue
         limit = _REST_ALLOWED.get(where)
+        if where == "copyright notice" and hit.start > 1:
+            continue  # "© 2026 Health News Daily, reporting on Cigna": the owner comes first
         worded = vocab.intent("login", text) or vocab.intent("portal", text)
-        if limit is not None and len(hit.rest) > limit and not (where != "logo" and worded):
+        if limit is not None and len(hit.rest) > limit and not (where != "logo" and worded) \
+                and not _audience(hit, vocab):
             continue
         entry = {"where": where, "text": " ".join(text.split())[:120], "name": hit.name.shown,
                  "payer": hit.name.portal.payer, "portal": hit.name.portal.name}
@@ -147,6 +190,25 @@ def _impersonation(found: FindingList, judge: HostJudge, snapshot: PageSnapshot,
               f"This login page calls itself '{first['name']}' ({first['where']}: '{first['text']}'), but {host} is "
               f"not an official {portal.payer} host: do not sign in there; the official address is {official}.",
               host=host, payer=portal.payer, portal=portal.name, official_host=official, presented=presented)
+
+
+def _audience(hit: NameHit, vocab: Vocabulary) -> bool:
+    """The text opens with the name and goes on with a few words that say whom the portal
+    serves ("Cigna for Health Care Professionals", "Cigna Brokers"): the name of a portal."""
+    if hit.start != 0 or not hit.rest or len(hit.rest) > _AUDIENCE_REST:
+        return False
+    text = normalize(" ".join(hit.rest))
+    spans = [(h.start, h.end) for h in vocab.roles.hits(text) if h.label in ROLE_NAMES and h.weight > 0]
+    if not spans:
+        return False
+    # Every other word is a link word: "and aetna raised premiums" is a sentence, not an audience.
+    offset = 0
+    for word in text.split(" "):
+        inside = any(start <= offset and offset + len(word) <= end for start, end in spans)
+        if not inside and word not in _LINK_WORDS:
+            return False
+        offset += len(word) + 1
+    return True
 
 
 def _clone_of(found: FindingList, judge: HostJudge, snapshot: PageSnapshot, config: CheckConfig) -> None:

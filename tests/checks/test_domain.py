@@ -189,3 +189,56 @@ def test_official_and_same_organization_hosts_and_pages_without_a_login_are_not_
     no_login = snapshot("https://www.oakfamilyclinic.com/", frames=(FrameFacts(
         url="https://www.oakfamilyclinic.com/", title="Cigna", headings=("Cigna",)),))
     assert [impersonation(check(p, CONFIG)) for p in (official, same_org, no_login)] == [None, None, None]
+
+
+def test_a_portal_name_followed_by_its_audience_presents_it_but_a_name_inside_a_sentence_does_not():
+    # Given headings that open with the payer's name and say whom the portal serves
+    for heading in ("Cigna for Health Care Professionals", "Cigna Broker Services"):
+        finding = impersonation(check(_login("https://remit-center.example.net/", heading=heading), CONFIG))
+        assert finding is not None and finding.evidence["presented"][0]["where"] == "heading", heading
+    # But the name in the middle of a comparison heading with the same audience words names nobody
+    compare = _login("https://www.planpicker.example/", heading="Compare Cigna plans for employers")
+    assert impersonation(check(compare, CONFIG)) is None
+
+
+def test_a_copyright_notice_naming_the_payer_claims_the_login_and_another_owner_does_not():
+    from ..portal_pages import login_page
+
+    # Given a copied login whose only brand is the footer's copyright line
+    cloned = login_page("Health care professional login", title="Secure Login", url="https://verify-remit.example.org/",
+                        text="Please confirm your banking details.\n(c) 2025-2026 Cigna. All rights reserved.")
+    finding = impersonation(check(cloned, CONFIG))
+    assert finding is not None and finding.evidence["presented"][0] == {
+        "where": "copyright notice", "text": "Cigna", "name": "Cigna", "payer": "Cigna", "portal": "CignaforHCP"}
+    # A news site's own notice, in a page that reports on the payer, claims the page for the news site
+    news = login_page("Subscriber sign in", title="Insurers this week", url="https://healthbiz.example.com/",
+                      text="Cigna and Aetna raised premiums.\n© 2026 HealthBiz News, covering Cigna since 1999.")
+    assert impersonation(check(news, CONFIG)) is None
+
+
+def test_a_masthead_line_without_a_heading_element_presents_the_name():
+    from ..portal_pages import login_page
+
+    # Given a banner rendered in a custom element: text, not a heading, opens the page
+    page = login_page("Provider sign on", title="Provider Sign On", url="https://credentialing.example.com/",
+                      text="Evernorth Behavioral Health\nProvider sign on\nUpload your license.")
+    finding = impersonation(check(page, CONFIG))
+    assert finding is not None and finding.evidence["presented"][0]["where"] == "masthead"
+    # A first line that is a sentence about the network is a mention
+    told = login_page("Patient sign in", title="Clinic", url="https://clinic.example.com/",
+                      text="Evernorth Behavioral Health is one of the networks our therapists accept\nSign in")
+    assert impersonation(check(told, CONFIG)) is None
+
+
+def test_an_identifier_first_login_without_a_password_or_email_box_is_judged_too():
+    from ..portal_pages import box, button, form, frame, page
+
+    # Given an employer clone: a plain text box named "login" and a Next button in a same-origin frame
+    top = frame(url="https://employer-access.example.net/", title="Employer Portal")
+    inner = frame(url="https://employer-access.example.net/frame/login.html", title="Sign in",
+                  headings=("Cigna for Employers",), forms=[form("Cigna for Employers")],
+                  inputs=[box("Work email or username", name="login")], buttons=[button("Next")])
+    snap = page(top, inner, url="https://employer-access.example.net/")
+    assert not any(f.has_login_fields for f in snap.frames)
+    finding = impersonation(check(snap, CONFIG))
+    assert finding is not None and finding.evidence["portal"] == "Cigna for Employers"

@@ -33,6 +33,8 @@ class NameHit:
     name: PresentedName
     rest: tuple[str, ...]
     """The text's other words."""
+    start: int = 0
+    """Where the name begins among the text's words (0: the text opens with it)."""
 
 
 def fold(text: str) -> tuple[str, ...]:
@@ -67,7 +69,7 @@ def find_name(text: str, names: tuple[PresentedName, ...]) -> NameHit | None:
         for start in range(len(words) - size + 1):
             window = words[start:start + size]
             if all(seen == wanted or seen == wanted + "s" for seen, wanted in zip(window, name.words)):
-                return NameHit(name, words[:start] + words[start + size:])
+                return NameHit(name, words[:start] + words[start + size:], start)
     return None
 
 
