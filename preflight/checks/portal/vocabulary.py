@@ -134,20 +134,26 @@ class Lexicon:
         """Hits in ``text`` (already ``normalize``d), left to right.
 
         The shared pattern finds where the next term starts; there the longest of the literal and
-        wildcard readings wins ("your pharmacy benefit" over "your pharmacy").
+        wildcard readings wins ("your pharmacy benefit" over "your pharmacy"), except that a
+        weighted literal term of another label beats a wildcard reading: in "your company's
+        health plan" the words that say whose plan it is ("your company's", an employer's) decide,
+        not the "your * plan" that every member page shares.
         """
         if self._pattern is None or not text:
             return []
         found: list[Hit] = []
         position = 0
         while (start := self._pattern.search(text, position)) is not None:
-            candidates: list[re.Match[str] | None] = [start]
-            if self._literal is not None:
-                candidates.append(self._literal.match(text, start.start()))
-            candidates += [pattern.match(text, start.start()) for pattern in self._wildcards]
+            literal = self._literal.match(text, start.start()) if self._literal is not None else None
+            candidates = [start, literal, *(pattern.match(text, start.start()) for pattern in self._wildcards)]
             match = max((m for m in candidates if m is not None), key=lambda m: m.end())
-            position = match.end()
             term = _base_term(match.group(0), self.entries)
+            exact = _base_term(literal.group(0), self.entries) if literal is not None else None
+            if (literal is not None and exact is not None and term is not None and "*" in term
+                    and self.entries[exact][1] > 0
+                    and self.entries[exact][0] != self.entries[term][0]):
+                match, term = literal, exact
+            position = match.end()
             if term is not None:
                 label, weight = self.entries[term]
                 found.append(Hit(term, label, weight, match.start(), match.end()))
