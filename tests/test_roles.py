@@ -228,3 +228,73 @@ def test_role_words_in_german_portuguese_french_and_italian(role: str, index: in
 def test_shops_banks_and_webmail_in_other_languages_stay_unknown(snapshot) -> None:
     verdict = classify(snapshot)
     assert verdict.role == "unknown", verdict.evidence
+
+
+# --------------------------------------------------------------------------- health-benefits context
+# Employer and broker pages speak of plan sponsors, groups, enrollment and commissions rather than
+# of care; those words open the health-care gate, any insurer's words alone do not.
+
+def test_an_employer_page_with_only_benefits_words_is_health_care_context():
+    # Given a plan sponsor login that never names care, a doctor or a health plan
+    snapshot = login_page("Plan sponsor sign in", title="Group Services | Tidewater Benefit Partners",
+                          text="Approve claims funding for your self-funded plan, send the monthly census "
+                               "and download stop-loss reports.",
+                          url="https://sponsors.tidewaterbp.example/login")
+    # Then its benefits language is the context, and the page is an employer's
+    verdict = classify(snapshot)
+    assert verdict.role == "employer", verdict.evidence
+
+
+def test_insurer_words_on_a_site_named_for_health_make_a_broker_page():
+    text = "Check your appointment status, run quotes for new groups and download commission statements."
+    health_named = login_page("Agent sign in", title="Brightford | Agents", text=text,
+                              url="https://agents.brightfordhealth.example/login")
+    assert classify(health_named).role == "broker"
+
+
+def test_a_car_insurance_agent_login_stays_unknown():
+    # Premiums, quotes, commissions and a book of business: an insurer's words, but not a health plan's
+    car = login_page("Agent login", title="Agent Login | Keystone Mutual",
+                     text="Quote personal lines and commercial auto policies, track premiums and commissions, "
+                          "and review your book of business.",
+                     url="https://agents.keystonemutual.example/login")
+    bare = login_page("Producer sign in", title="Keystone Mutual", user_label="Producer number",
+                      text="Quotes, renewals and commission statements for your clients.",
+                      url="https://producers.keystonemutual.example/")
+    for verdict in (classify(car), classify(bare)):
+        assert verdict.role == "unknown", verdict.evidence
+
+
+@pytest.mark.parametrize(("role", "snapshot"), [
+    ("employer", login_page("Portal de empleadores", title="Acceso | Bahía Beneficios",
+                            text="Periodo de inscripción: agregue a sus empleados a los planes grupales.",
+                            url="https://empresas.bahiabeneficios.example/")),
+    ("employer", login_page("Arbeitgeberservice", title="Anmelden | Nordwerft BKK",
+                            text="Entgeltfortzahlung: Erstattungsanträge und Meldungen zur Sozialversicherung "
+                                 "für Ihre Beschäftigten.", url="https://firma.nordwerft.example/")),
+    ("employer", login_page("Espace entreprise", title="Connexion | Garonne Prévoyance",
+                            text="Gérez le contrat collectif et la prévoyance de vos salariés : adhésions, "
+                                 "portabilité des droits.", url="https://entreprise.garonne.example/")),
+], ids=["spanish", "german", "french"])
+def test_benefits_words_open_the_gate_in_other_languages(role: str, snapshot) -> None:
+    verdict = classify(snapshot)
+    assert verdict.role == role, verdict.evidence
+
+
+def test_payroll_software_in_german_stays_unknown():
+    payroll = login_page("Anmelden", title="Anmelden | LohnFix", user_label="Benutzername",
+                         text="Lohnabrechnung online: Ihre Mitarbeiter, Beitragsnachweise und Sozialversicherung.",
+                         url="https://app.lohnfix.example/")
+    verdict = classify(payroll)
+    assert verdict.role == "unknown", verdict.evidence
+
+
+def test_whose_plan_it_is_tells_an_employer_page_from_a_member_page():
+    # "your * plan" is every member page's; "your company's", "new hires" and "your team" are not
+    employer = login_page("Manage your company's dental plan", title="Harbor Dental for Business",
+                          text="Add new hires, order ID cards for your team and pay the monthly invoice.",
+                          url="https://business.harbordental.example/")
+    member = login_page("Manage your dental plan", title="Harbor Dental",
+                        text="See your claims, print your ID card and find a dentist.",
+                        url="https://my.harbordental.example/")
+    assert (classify(employer).role, classify(member).role) == ("employer", "member")

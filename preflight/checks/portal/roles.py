@@ -8,7 +8,10 @@ the words stand: the login form, its heading and the page title say what the pag
 text supports it, menus barely count, and a word in a cross-link sentence counts against its role.
 
 Why a health-care gate: shops, banks, gyms and webmail have "members" and "providers" too. Unless
-the page has health-care words, the answer is ``unknown`` however many role words it has.
+the page has health-care words, the answer is ``unknown`` however many role words it has. Employer
+and broker pages speak of plan sponsors, groups, enrollment, premiums and commissions rather than
+of care: health-benefits words open the gate, any insurer's words only add to it (a car insurer's
+agents have commissions too), unless the site's own name says health care.
 
 Every weight and word comes from ``data/vocabulary.toml``; the evidence is kept as plain sentences
 ("heading 'Health Care Professionals'", "field labelled 'Tax ID'", "path /hcp/") for a help desk.
@@ -24,6 +27,7 @@ from dataclasses import dataclass, replace
 
 from preflight.checks.portal.loginform import LoginForm, login_chooser
 from preflight.checks.portal.vocabulary import (
+    INSURANCE,
     NOT_HEALTH,
     ROLE_NAMES,
     Hit,
@@ -158,14 +162,18 @@ def decide(role_clues: list[Clue], health_clues: list[Clue], vocab: Vocabulary) 
                        tuple(counter))
 
 def _specific_health_context(health_clues: list[Clue], vocab: Vocabulary) -> bool:
-    """Is there more than "health" in passing? A health-care word of the strong or medium tier
-    anywhere, or a site that calls itself a health company in both its host name and its title
-    ("Pinnacle Ridge Health - Producer Center" on pinnacleridgehealth.com: a broker page speaks
-    of quotes and commissions, not of care)."""
-    if any(c.tier >= vocab.tiers["medium"] for c in health_clues):
+    """Is there more than "health" in passing? A health-care or health-benefits word of the strong
+    or medium tier anywhere ("plan sponsor", "small group" count: employer and broker pages speak
+    of plans, not of care), or a site that calls itself a health company in its host name and
+    says so in its title, or speaks an insurer's language on it ("Pinnacle Ridge Health -
+    Producer Center" on pinnacleridgehealth.com; quotes and commission statements on
+    larkspurhealth.com). Any insurer's words alone are not enough: car insurers have agents too."""
+    own = [c for c in health_clues if c.role != INSURANCE]
+    if any(c.tier >= vocab.tiers["medium"] for c in own):
         return True
-    named_host = any(c.zone == "url" and c.where.startswith("host ") for c in health_clues)
-    return named_host and any(c.zone == "title" and c.points > 0 for c in health_clues)
+    named_host = any(c.zone == "url" and c.where.startswith("host ") for c in own)
+    insurer = len({c.term for c in health_clues if c.role == INSURANCE}) >= 2
+    return named_host and (insurer or any(c.zone == "title" and c.points > 0 for c in own))
 
 
 def _strongest(clues: Iterable[Clue], limit: int = _EVIDENCE_SHOWN) -> list[str]:

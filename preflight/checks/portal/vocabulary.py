@@ -36,6 +36,10 @@ NOT_HEALTH = "not_health"
 
 """Label of the words of other businesses (fitness club, bank, pet insurer): against health care."""
 
+INSURANCE = "insurance"
+
+"""Label of any insurer's words (premiums, commissions): health-care evidence that never suffices alone."""
+
 TIER_NAMES = ("strong", "medium", "weak", "hint")
 
 FIELD_KINDS = (
@@ -253,8 +257,8 @@ class Vocabulary:
     roles: Lexicon
     """All role terms, and the ``neutral`` ones that use up words without counting."""
     health: Lexicon
-    """Health-care words (label ``health``), their neutral phrases, and other businesses' words
-    (label ``not_health``)."""
+    """Health-care words (label ``health``), their neutral phrases, any insurer's words (label
+    ``insurance``), and other businesses' words (label ``not_health``)."""
     role_urls: UrlWords
     health_urls: UrlWords
     cross_link_cues: Phrases
@@ -310,7 +314,8 @@ def _validate(data: Mapping[str, Any], source: str, partial: bool) -> None:
     def fail(key: str, problem: str) -> None:
         raise ConfigError(f"{source}: {key}: {problem}", hint)
 
-    known = {"version", "tiers", "zones", "health", "not_health", "decision", "role", "cues", "intent", "fields"}
+    known = {"version", "tiers", "zones", "health", "not_health", "insurance", "decision", "role", "cues", "intent",
+             "fields"}
     for key in data:
         if key not in known:
             fail(key, f"unknown section (known: {', '.join(sorted(known))})")
@@ -350,10 +355,11 @@ def _validate(data: Mapping[str, Any], source: str, partial: bool) -> None:
             words(f"health.{key}", value)
         else:
             fail(f"health.{key}", "unknown key")
-    for key, value in data.get("not_health", {}).items():
-        if key not in (*TIER_NAMES, "url"):
-            fail(f"not_health.{key}", f"unknown key (use {', '.join((*TIER_NAMES, 'url'))})")
-        words(f"not_health.{key}", value)
+    for section, keys in (("not_health", (*TIER_NAMES, "url")), (INSURANCE, TIER_NAMES)):
+        for key, value in data.get(section, {}).items():
+            if key not in keys:
+                fail(f"{section}.{key}", f"unknown key (use {', '.join(keys)})")
+            words(f"{section}.{key}", value)
     for role, table in data.get("role", {}).items():
         if role not in (*ROLE_NAMES, NEUTRAL):
             fail(f"role.{role}", f"unknown role (use one of {', '.join((*ROLE_NAMES, NEUTRAL))})")
@@ -412,7 +418,8 @@ def _build(data: Mapping[str, Any], source: str) -> Vocabulary:
     health_entries: dict[str, tuple[str, float]] = {}
     for term in data["health"].get("neutral", []):
         health_entries[normalize_term(term)] = (NEUTRAL, 0.0)
-    for label, table in (("health", data["health"]), (NOT_HEALTH, data.get("not_health", {}))):
+    for label, table in (("health", data["health"]), (INSURANCE, data.get(INSURANCE, {})),
+                         (NOT_HEALTH, data.get("not_health", {}))):
         for tier in TIER_NAMES:
             for term in table.get(tier, []):
                 key = normalize_term(term)
@@ -446,4 +453,4 @@ def _build(data: Mapping[str, Any], source: str) -> Vocabulary:
     )
 
 __all__ = ["Vocabulary", "load_vocabulary", "normalize", "split_identifier", "url_tokens", "Hit",
-           "ROLE_NAMES", "packaged_vocabulary_text"]
+           "ROLE_NAMES", "INSURANCE", "packaged_vocabulary_text"]
