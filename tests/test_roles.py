@@ -298,3 +298,51 @@ def test_whose_plan_it_is_tells_an_employer_page_from_a_member_page():
                         text="See your claims, print your ID card and find a dentist.",
                         url="https://my.harbordental.example/")
     assert (classify(employer).role, classify(member).role) == ("employer", "member")
+
+
+# --------------------------------------------------------------------------- page purpose
+# A careers, newsletter or shop page says so in its title, first heading, login heading or
+# address; there role words below the strong tier weigh little.
+
+def test_a_hospital_careers_login_stays_unknown():
+    # Given a hospital's applicant login that names clinicians and providers
+    careers = login_page("Applicant sign in", title="Join Our Team | Maple Hollow Medical Center",
+                         text="Registered nurses, physicians and physician assistants: check the status of your "
+                              "job application and upload your license.",
+                         url="https://jobs.maplehollowmed.example/signin")
+    # Then they are applicants, not the hospital's providers, and the evidence says why
+    verdict = classify(careers)
+    assert verdict.role == "unknown", verdict.evidence
+    assert verdict.evidence[0].startswith("a careers page (page title 'Join Our Team")
+
+
+def test_a_health_newsletter_sign_up_stays_unknown():
+    newsletter = page(frame(title="Subscribe | Heartline Member News", headings=["Heart-healthy recipes in your inbox"],
+                            text="A monthly letter from doctors and dietitians for members and readers: your "
+                                 "health, preventive care and what insurance covers.\nEmail\nSubscribe",
+                            url="https://www.heartline.example/subscribe"))
+    verdict = classify(newsletter)
+    assert verdict.role == "unknown", verdict.evidence
+    assert "newsletter page" in verdict.evidence[0]
+
+
+def test_a_gym_member_login_stays_unknown():
+    gym = login_page("Member login", title="Member Login | Summit Strength Gym",
+                     text="Members: book personal training, freeze your membership and pay dues. Our wellness "
+                          "coaching is covered by many health insurance plans.",
+                     url="https://members.summitstrength.example/login")
+    assert classify(gym).role == "unknown"
+
+
+def test_strong_role_words_survive_a_page_purpose_and_menus_do_not_set_one():
+    # A provider page whose own heading says newsletter still speaks for providers in strong words
+    news = page(frame(title="Provider Newsletter | Acme Health", headings=["Provider newsletter"],
+                      text="Prior authorization changes, claim submission tips and credentialing dates for "
+                           "health care professionals."))
+    assert classify(news).role == "provider"
+    # A provider login whose footer offers careers and a newsletter has no page purpose
+    footer = "Careers\nNewsletter\nPrivacy"
+    login = login_page("Provider sign in", title="Acme Health for Providers", nav_text=footer,
+                       text=PROVIDER_TEXT + "\n" + footer)
+    verdict = classify(login)
+    assert verdict.role == "provider" and not any("page (" in e for e in verdict.evidence)

@@ -87,7 +87,18 @@ def classify_role(snapshot: PageSnapshot, login: LoginForm, vocab: Vocabulary) -
     role_clues = collect_clues(snapshot, login, vocab, vocab.roles, vocab.role_urls, vocab.zones, roles=True)
     health_clues = collect_clues(snapshot, login, vocab, vocab.health, vocab.health_urls,
                                  vocab.health_zones, roles=False)
-    verdict = decide(role_clues, health_clues, vocab)
+    purpose = page_purpose(snapshot, login, vocab)
+    if purpose:
+        # "Physicians" on a careers login are applicants; only strong words keep their weight.
+        factor = vocab.decision["off_purpose"]
+        role_clues = [c if c.tier >= vocab.tiers["strong"] else replace(c, points=c.points * factor)
+                      for c in role_clues]
+    verdict = _without_login(snapshot, login, decide(role_clues, health_clues, vocab), vocab)
+    if purpose and verdict.role == UNKNOWN:
+        verdict = replace(verdict, evidence=(f"{purpose}: its role words weigh less", *verdict.evidence))
+    return verdict
+
+def _without_login(snapshot: PageSnapshot, login: LoginForm, verdict: RoleVerdict, vocab: Vocabulary) -> RoleVerdict:
     if login.found or verdict.role == UNKNOWN:
         return verdict
     # Without a login form only a clear answer is given: an article full of payer words leans
@@ -102,6 +113,22 @@ def classify_role(snapshot: PageSnapshot, login: LoginForm, vocab: Vocabulary) -
     # portal.login_elsewhere finding.
     return replace(verdict, evidence=("no login form: the page itself addresses "
                                       f"{verdict.role}s", *verdict.evidence))
+
+def page_purpose(snapshot: PageSnapshot, login: LoginForm, vocab: Vocabulary) -> str | None:
+    """"a careers page (page title '... Careers')" when the page's title, first heading (outside
+    menus), login form heading or address says it is for something other than a portal."""
+    frame = snapshot.main_frame
+    nav = normalize(frame.nav_text)
+    headings = [h for h in frame.headings if not (nav and normalize(h) in nav)][:1]
+    places = [("page title", frame.title), *(("heading", h) for h in headings),
+              ("login form heading", login.heading if login.found else "")]
+    for where, text in places:
+        hit = next(iter(vocab.purposes.hits(normalize(text))), None)
+        if hit is not None:
+            return f"a {hit.label} page ({where} '{_quote(text)}')"
+    for token, _pattern, label, is_host in vocab.purpose_urls.hits(url_tokens(snapshot.final_url or frame.url)):
+        return f"a {label} page ({'host' if is_host else 'path'} '{token}')"
+    return None
 
 def _unknown(verdict: RoleVerdict, why: str) -> RoleVerdict:
     return replace(verdict, role=UNKNOWN, confidence=0.5,
@@ -318,4 +345,4 @@ def _url(urls: UrlWords, url: str, weight: float) -> list[Clue]:
         clues.append(Clue(label, weight, where, pattern, 0.0, "url"))  # tier 0: names are no evidence of kind
     return clues
 
-__all__ = ["RoleVerdict", "Clue", "classify_role", "collect_clues", "decide", "UNKNOWN"]
+__all__ = ["RoleVerdict", "Clue", "classify_role", "collect_clues", "decide", "page_purpose", "UNKNOWN"]

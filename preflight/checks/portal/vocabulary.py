@@ -56,7 +56,7 @@ _ZONE_KEYS = ("form_heading", "form", "title", "heading", "url", "main", "nav", 
 
 _HEALTH_ZONE_KEYS = ("form", "title", "heading", "url", "main", "nav", "other_frame")
 
-_DECISION_KEYS = ("min_health", "min_score", "margin", "confidence_scale", "min_confident", "anchor")
+_DECISION_KEYS = ("min_health", "min_score", "margin", "confidence_scale", "min_confident", "off_purpose", "anchor")
 
 _STOP_URL_LABELS = frozenset({"www", "com", "org", "net", "gov", "edu", "us", "html", "htm", "index",
                               "aspx", "jsp", "php", "do", "en", "es", "http", "https"})
@@ -261,6 +261,9 @@ class Vocabulary:
     ``insurance``), and other businesses' words (label ``not_health``)."""
     role_urls: UrlWords
     health_urls: UrlWords
+    purposes: Lexicon
+    """Words of pages for something other than a portal; label: the purpose (``careers`` ...)."""
+    purpose_urls: UrlWords
     cross_link_cues: Phrases
     redirect_cues: Phrases
     brands: tuple[tuple[re.Pattern[str], str], ...]
@@ -314,8 +317,8 @@ def _validate(data: Mapping[str, Any], source: str, partial: bool) -> None:
     def fail(key: str, problem: str) -> None:
         raise ConfigError(f"{source}: {key}: {problem}", hint)
 
-    known = {"version", "tiers", "zones", "health", "not_health", "insurance", "decision", "role", "cues", "intent",
-             "fields"}
+    known = {"version", "tiers", "zones", "health", "not_health", "insurance", "decision", "purpose", "role", "cues",
+             "intent", "fields"}
     for key in data:
         if key not in known:
             fail(key, f"unknown section (known: {', '.join(sorted(known))})")
@@ -360,6 +363,13 @@ def _validate(data: Mapping[str, Any], source: str, partial: bool) -> None:
             if key not in keys:
                 fail(f"{section}.{key}", f"unknown key (use {', '.join(keys)})")
             words(f"{section}.{key}", value)
+    for purpose, table in data.get("purpose", {}).items():
+        if not isinstance(table, Mapping):
+            fail(f"purpose.{purpose}", "must be a table with words and url")
+        for key, value in table.items():
+            if key not in ("words", "url"):
+                fail(f"purpose.{purpose}.{key}", "unknown key (use words or url)")
+            words(f"purpose.{purpose}.{key}", value)
     for role, table in data.get("role", {}).items():
         if role not in (*ROLE_NAMES, NEUTRAL):
             fail(f"role.{role}", f"unknown role (use one of {', '.join((*ROLE_NAMES, NEUTRAL))})")
@@ -443,6 +453,10 @@ def _build(data: Mapping[str, Any], source: str) -> Vocabulary:
         health=Lexicon(health_entries),
         role_urls=UrlWords(role_urls),
         health_urls=UrlWords(health_urls),
+        purposes=Lexicon({normalize_term(term): (name, 1.0) for name, table in data.get("purpose", {}).items()
+                          for term in table.get("words", [])}),
+        purpose_urls=UrlWords({token.lower(): name for name, table in data.get("purpose", {}).items()
+                               for token in table.get("url", [])}),
         cross_link_cues=Phrases(data["cues"].get("cross_link", [])),
         redirect_cues=Phrases(data["cues"].get("redirect", [])),
         brands=tuple((_brand_pattern(prefix), role) for role in ROLE_NAMES
