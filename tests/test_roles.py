@@ -346,3 +346,15 @@ def test_strong_role_words_survive_a_page_purpose_and_menus_do_not_set_one():
                        text=PROVIDER_TEXT + "\n" + footer)
     verdict = classify(login)
     assert verdict.role == "provider" and not any("page (" in e for e in verdict.evidence)
+
+
+def test_a_pharmacy_network_login_is_a_providers_and_a_drugstore_account_is_not():
+    # A pharmacy signs in to a pharmacy benefit manager with its NCPDP number, as a doctor with an NPI
+    network = login_page("Participating pharmacy sign in", title="Sign in | Coastline Rx Services",
+                         user_label="NCPDP ID", text="Check dispensing fee schedules and respond to a pharmacy "
+                                                     "audit.", url="https://rx.coastline.example/")
+    assert classify(network).role == "provider"
+    # A drugstore's customer account names prescriptions and pharmacists, and stays nobody's portal
+    drugstore = login_page("Sign in", title="Sign in | Corner Drug", text="Refill prescriptions, ask your "
+                           "pharmacist a question and see your cart.", url="https://www.cornerdrug.example/")
+    assert classify(drugstore).role == "unknown"
