@@ -358,3 +358,19 @@ def test_a_pharmacy_network_login_is_a_providers_and_a_drugstore_account_is_not(
     drugstore = login_page("Sign in", title="Sign in | Corner Drug", text="Refill prescriptions, ask your "
                            "pharmacist a question and see your cart.", url="https://www.cornerdrug.example/")
     assert classify(drugstore).role == "unknown"
+
+
+@pytest.mark.parametrize("snapshot", [
+    login_page("Employee sign in", title="Westbrook University | HR Self-Service",
+               text="Employees: make open enrollment changes to your benefits and update dependents.",
+               url="https://hr.westbrook.example/"),
+    login_page("Employee sign in", title="Westbrook University | HR Self-Service",
+               text="View pay stubs, update your W-4 and request time off.", url="https://hr.westbrook.example/"),
+    login_page("Agent login", title="Agent Login | Bluewave Tours",
+               text="Travel advisors: quote small group tours and track your commissions.",
+               url="https://agents.bluewave.example/"),
+], ids=["hr-benefits-enrollment", "hr-pay-stubs", "tour-operator-agents"])
+def test_hr_self_service_and_tour_operators_stay_unknown(snapshot) -> None:
+    # Open enrollment, small groups, quotes and commissions are theirs as much as a health plan's
+    verdict = classify(snapshot)
+    assert verdict.role == "unknown", verdict.evidence
