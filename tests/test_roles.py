@@ -228,3 +228,149 @@ def test_role_words_in_german_portuguese_french_and_italian(role: str, index: in
 def test_shops_banks_and_webmail_in_other_languages_stay_unknown(snapshot) -> None:
     verdict = classify(snapshot)
     assert verdict.role == "unknown", verdict.evidence
+
+
+# --------------------------------------------------------------------------- health-benefits context
+# Employer and broker pages speak of plan sponsors, groups, enrollment and commissions rather than
+# of care; those words open the health-care gate, any insurer's words alone do not.
+
+def test_an_employer_page_with_only_benefits_words_is_health_care_context():
+    # Given a plan sponsor login that never names care, a doctor or a health plan
+    snapshot = login_page("Plan sponsor sign in", title="Group Services | Tidewater Benefit Partners",
+                          text="Approve claims funding for your self-funded plan, send the monthly census "
+                               "and download stop-loss reports.",
+                          url="https://sponsors.tidewaterbp.example/login")
+    # Then its benefits language is the context, and the page is an employer's
+    verdict = classify(snapshot)
+    assert verdict.role == "employer", verdict.evidence
+
+
+def test_insurer_words_on_a_site_named_for_health_make_a_broker_page():
+    text = "Check your appointment status, run quotes for new groups and download commission statements."
+    health_named = login_page("Agent sign in", title="Brightford | Agents", text=text,
+                              url="https://agents.brightfordhealth.example/login")
+    assert classify(health_named).role == "broker"
+
+
+def test_a_car_insurance_agent_login_stays_unknown():
+    # Premiums, quotes, commissions and a book of business: an insurer's words, but not a health plan's
+    car = login_page("Agent login", title="Agent Login | Keystone Mutual",
+                     text="Quote personal lines and commercial auto policies, track premiums and commissions, "
+                          "and review your book of business.",
+                     url="https://agents.keystonemutual.example/login")
+    bare = login_page("Producer sign in", title="Keystone Mutual", user_label="Producer number",
+                      text="Quotes, renewals and commission statements for your clients.",
+                      url="https://producers.keystonemutual.example/")
+    for verdict in (classify(car), classify(bare)):
+        assert verdict.role == "unknown", verdict.evidence
+
+
+@pytest.mark.parametrize(("role", "snapshot"), [
+    ("employer", login_page("Portal de empleadores", title="Acceso | Bahía Beneficios",
+                            text="Periodo de inscripción: agregue a sus empleados a los planes grupales.",
+                            url="https://empresas.bahiabeneficios.example/")),
+    ("employer", login_page("Arbeitgeberservice", title="Anmelden | Nordwerft BKK",
+                            text="Entgeltfortzahlung: Erstattungsanträge und Meldungen zur Sozialversicherung "
+                                 "für Ihre Beschäftigten.", url="https://firma.nordwerft.example/")),
+    ("employer", login_page("Espace entreprise", title="Connexion | Garonne Prévoyance",
+                            text="Gérez le contrat collectif et la prévoyance de vos salariés : adhésions, "
+                                 "portabilité des droits.", url="https://entreprise.garonne.example/")),
+], ids=["spanish", "german", "french"])
+def test_benefits_words_open_the_gate_in_other_languages(role: str, snapshot) -> None:
+    verdict = classify(snapshot)
+    assert verdict.role == role, verdict.evidence
+
+
+def test_payroll_software_in_german_stays_unknown():
+    payroll = login_page("Anmelden", title="Anmelden | LohnFix", user_label="Benutzername",
+                         text="Lohnabrechnung online: Ihre Mitarbeiter, Beitragsnachweise und Sozialversicherung.",
+                         url="https://app.lohnfix.example/")
+    verdict = classify(payroll)
+    assert verdict.role == "unknown", verdict.evidence
+
+
+def test_whose_plan_it_is_tells_an_employer_page_from_a_member_page():
+    # "your * plan" is every member page's; "your company's", "new hires" and "your team" are not
+    employer = login_page("Manage your company's dental plan", title="Harbor Dental for Business",
+                          text="Add new hires, order ID cards for your team and pay the monthly invoice.",
+                          url="https://business.harbordental.example/")
+    member = login_page("Manage your dental plan", title="Harbor Dental",
+                        text="See your claims, print your ID card and find a dentist.",
+                        url="https://my.harbordental.example/")
+    assert (classify(employer).role, classify(member).role) == ("employer", "member")
+
+
+# --------------------------------------------------------------------------- page purpose
+# A careers, newsletter or shop page says so in its title, first heading, login heading or
+# address; there role words below the strong tier weigh little.
+
+def test_a_hospital_careers_login_stays_unknown():
+    # Given a hospital's applicant login that names clinicians and providers
+    careers = login_page("Applicant sign in", title="Join Our Team | Maple Hollow Medical Center",
+                         text="Registered nurses, physicians and physician assistants: check the status of your "
+                              "job application and upload your license.",
+                         url="https://jobs.maplehollowmed.example/signin")
+    # Then they are applicants, not the hospital's providers, and the evidence says why
+    verdict = classify(careers)
+    assert verdict.role == "unknown", verdict.evidence
+    assert verdict.evidence[0].startswith("a careers page (page title 'Join Our Team")
+
+
+def test_a_health_newsletter_sign_up_stays_unknown():
+    newsletter = page(frame(title="Subscribe | Heartline Member News", headings=["Heart-healthy recipes in your inbox"],
+                            text="A monthly letter from doctors and dietitians for members and readers: your "
+                                 "health, preventive care and what insurance covers.\nEmail\nSubscribe",
+                            url="https://www.heartline.example/subscribe"))
+    verdict = classify(newsletter)
+    assert verdict.role == "unknown", verdict.evidence
+    assert "newsletter page" in verdict.evidence[0]
+
+
+def test_a_gym_member_login_stays_unknown():
+    gym = login_page("Member login", title="Member Login | Summit Strength Gym",
+                     text="Members: book personal training, freeze your membership and pay dues. Our wellness "
+                          "coaching is covered by many health insurance plans.",
+                     url="https://members.summitstrength.example/login")
+    assert classify(gym).role == "unknown"
+
+
+def test_strong_role_words_survive_a_page_purpose_and_menus_do_not_set_one():
+    # A provider page whose own heading says newsletter still speaks for providers in strong words
+    news = page(frame(title="Provider Newsletter | Acme Health", headings=["Provider newsletter"],
+                      text="Prior authorization changes, claim submission tips and credentialing dates for "
+                           "health care professionals."))
+    assert classify(news).role == "provider"
+    # A provider login whose footer offers careers and a newsletter has no page purpose
+    footer = "Careers\nNewsletter\nPrivacy"
+    login = login_page("Provider sign in", title="Acme Health for Providers", nav_text=footer,
+                       text=PROVIDER_TEXT + "\n" + footer)
+    verdict = classify(login)
+    assert verdict.role == "provider" and not any("page (" in e for e in verdict.evidence)
+
+
+def test_a_pharmacy_network_login_is_a_providers_and_a_drugstore_account_is_not():
+    # A pharmacy signs in to a pharmacy benefit manager with its NCPDP number, as a doctor with an NPI
+    network = login_page("Participating pharmacy sign in", title="Sign in | Coastline Rx Services",
+                         user_label="NCPDP ID", text="Check dispensing fee schedules and respond to a pharmacy "
+                                                     "audit.", url="https://rx.coastline.example/")
+    assert classify(network).role == "provider"
+    # A drugstore's customer account names prescriptions and pharmacists, and stays nobody's portal
+    drugstore = login_page("Sign in", title="Sign in | Corner Drug", text="Refill prescriptions, ask your "
+                           "pharmacist a question and see your cart.", url="https://www.cornerdrug.example/")
+    assert classify(drugstore).role == "unknown"
+
+
+@pytest.mark.parametrize("snapshot", [
+    login_page("Employee sign in", title="Westbrook University | HR Self-Service",
+               text="Employees: make open enrollment changes to your benefits and update dependents.",
+               url="https://hr.westbrook.example/"),
+    login_page("Employee sign in", title="Westbrook University | HR Self-Service",
+               text="View pay stubs, update your W-4 and request time off.", url="https://hr.westbrook.example/"),
+    login_page("Agent login", title="Agent Login | Bluewave Tours",
+               text="Travel advisors: quote small group tours and track your commissions.",
+               url="https://agents.bluewave.example/"),
+], ids=["hr-benefits-enrollment", "hr-pay-stubs", "tour-operator-agents"])
+def test_hr_self_service_and_tour_operators_stay_unknown(snapshot) -> None:
+    # Open enrollment, small groups, quotes and commissions are theirs as much as a health plan's
+    verdict = classify(snapshot)
+    assert verdict.role == "unknown", verdict.evidence

@@ -56,6 +56,14 @@ def test_wildcards_stand_for_one_to_three_words():
     assert roles_in("find doctor") == []
 
 
+def test_a_phrase_saying_whose_plan_it_is_beats_a_wildcard_of_another_role():
+    # "your * plan" (members) would swallow the words that say the plan is the company's
+    assert roles_in("Review your company's dental plan") == [("your company s", "employer")]
+    assert roles_in("Change your group's coverage") == [("your group", "employer")]
+    # A wildcard of the same role still wins over its shorter literal
+    assert roles_in("Check your pharmacy benefit") == [("your * benefit", "member")]
+
+
 def test_phrases_do_not_span_sentences():
     assert roles_in("Choose a plan. Member FDIC") == []
 

@@ -8,7 +8,10 @@ the words stand: the login form, its heading and the page title say what the pag
 text supports it, menus barely count, and a word in a cross-link sentence counts against its role.
 
 Why a health-care gate: shops, banks, gyms and webmail have "members" and "providers" too. Unless
-the page has health-care words, the answer is ``unknown`` however many role words it has.
+the page has health-care words, the answer is ``unknown`` however many role words it has. Employer
+and broker pages speak of plan sponsors, groups, enrollment, premiums and commissions rather than
+of care: health-benefits words open the gate, any insurer's words only add to it (a car insurer's
+agents have commissions too), unless the site's own name says health care.
 
 Every weight and word comes from ``data/vocabulary.toml``; the evidence is kept as plain sentences
 ("heading 'Health Care Professionals'", "field labelled 'Tax ID'", "path /hcp/") for a help desk.
@@ -24,6 +27,7 @@ from dataclasses import dataclass, replace
 
 from preflight.checks.portal.loginform import LoginForm, login_chooser
 from preflight.checks.portal.vocabulary import (
+    INSURANCE,
     NOT_HEALTH,
     ROLE_NAMES,
     Hit,
@@ -83,7 +87,18 @@ def classify_role(snapshot: PageSnapshot, login: LoginForm, vocab: Vocabulary) -
     role_clues = collect_clues(snapshot, login, vocab, vocab.roles, vocab.role_urls, vocab.zones, roles=True)
     health_clues = collect_clues(snapshot, login, vocab, vocab.health, vocab.health_urls,
                                  vocab.health_zones, roles=False)
-    verdict = decide(role_clues, health_clues, vocab)
+    purpose = page_purpose(snapshot, login, vocab)
+    if purpose:
+        # "Physicians" on a careers login are applicants; only strong words keep their weight.
+        factor = vocab.decision["off_purpose"]
+        role_clues = [c if c.tier >= vocab.tiers["strong"] else replace(c, points=c.points * factor)
+                      for c in role_clues]
+    verdict = _without_login(snapshot, login, decide(role_clues, health_clues, vocab), vocab)
+    if purpose and verdict.role == UNKNOWN:
+        verdict = replace(verdict, evidence=(f"{purpose}: its role words weigh less", *verdict.evidence))
+    return verdict
+
+def _without_login(snapshot: PageSnapshot, login: LoginForm, verdict: RoleVerdict, vocab: Vocabulary) -> RoleVerdict:
     if login.found or verdict.role == UNKNOWN:
         return verdict
     # Without a login form only a clear answer is given: an article full of payer words leans
@@ -98,6 +113,22 @@ def classify_role(snapshot: PageSnapshot, login: LoginForm, vocab: Vocabulary) -
     # portal.login_elsewhere finding.
     return replace(verdict, evidence=("no login form: the page itself addresses "
                                       f"{verdict.role}s", *verdict.evidence))
+
+def page_purpose(snapshot: PageSnapshot, login: LoginForm, vocab: Vocabulary) -> str | None:
+    """"a careers page (page title '... Careers')" when the page's title, first heading (outside
+    menus), login form heading or address says it is for something other than a portal."""
+    frame = snapshot.main_frame
+    nav = normalize(frame.nav_text)
+    headings = [h for h in frame.headings if not (nav and normalize(h) in nav)][:1]
+    places = [("page title", frame.title), *(("heading", h) for h in headings),
+              ("login form heading", login.heading if login.found else "")]
+    for where, text in places:
+        hit = next(iter(vocab.purposes.hits(normalize(text))), None)
+        if hit is not None:
+            return f"a {hit.label} page ({where} '{_quote(text)}')"
+    for token, _pattern, label, is_host in vocab.purpose_urls.hits(url_tokens(snapshot.final_url or frame.url)):
+        return f"a {label} page ({'host' if is_host else 'path'} '{token}')"
+    return None
 
 def _unknown(verdict: RoleVerdict, why: str) -> RoleVerdict:
     return replace(verdict, role=UNKNOWN, confidence=0.5,
@@ -158,14 +189,18 @@ def decide(role_clues: list[Clue], health_clues: list[Clue], vocab: Vocabulary) 
                        tuple(counter))
 
 def _specific_health_context(health_clues: list[Clue], vocab: Vocabulary) -> bool:
-    """Is there more than "health" in passing? A health-care word of the strong or medium tier
-    anywhere, or a site that calls itself a health company in both its host name and its title
-    ("Pinnacle Ridge Health - Producer Center" on pinnacleridgehealth.com: a broker page speaks
-    of quotes and commissions, not of care)."""
-    if any(c.tier >= vocab.tiers["medium"] for c in health_clues):
+    """Is there more than "health" in passing? A health-care or health-benefits word of the strong
+    or medium tier anywhere ("plan sponsor", "small group" count: employer and broker pages speak
+    of plans, not of care), or a site that calls itself a health company in its host name and
+    says so in its title, or speaks an insurer's language on it ("Pinnacle Ridge Health -
+    Producer Center" on pinnacleridgehealth.com; quotes and commission statements on
+    larkspurhealth.com). Any insurer's words alone are not enough: car insurers have agents too."""
+    own = [c for c in health_clues if c.role != INSURANCE]
+    if any(c.tier >= vocab.tiers["medium"] for c in own):
         return True
-    named_host = any(c.zone == "url" and c.where.startswith("host ") for c in health_clues)
-    return named_host and any(c.zone == "title" and c.points > 0 for c in health_clues)
+    named_host = any(c.zone == "url" and c.where.startswith("host ") for c in own)
+    insurer = len({c.term for c in health_clues if c.role == INSURANCE}) >= 2
+    return named_host and (insurer or any(c.zone == "title" and c.points > 0 for c in own))
 
 
 def _strongest(clues: Iterable[Clue], limit: int = _EVIDENCE_SHOWN) -> list[str]:
@@ -310,4 +345,4 @@ def _url(urls: UrlWords, url: str, weight: float) -> list[Clue]:
         clues.append(Clue(label, weight, where, pattern, 0.0, "url"))  # tier 0: names are no evidence of kind
     return clues
 
-__all__ = ["RoleVerdict", "Clue", "classify_role", "collect_clues", "decide", "UNKNOWN"]
+__all__ = ["RoleVerdict", "Clue", "classify_role", "collect_clues", "decide", "page_purpose", "UNKNOWN"]

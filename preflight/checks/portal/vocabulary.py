@@ -36,6 +36,10 @@ NOT_HEALTH = "not_health"
 
 """Label of the words of other businesses (fitness club, bank, pet insurer): against health care."""
 
+INSURANCE = "insurance"
+
+"""Label of any insurer's words (premiums, commissions): health-care evidence that never suffices alone."""
+
 TIER_NAMES = ("strong", "medium", "weak", "hint")
 
 FIELD_KINDS = (
@@ -52,7 +56,7 @@ _ZONE_KEYS = ("form_heading", "form", "title", "heading", "url", "main", "nav", 
 
 _HEALTH_ZONE_KEYS = ("form", "title", "heading", "url", "main", "nav", "other_frame")
 
-_DECISION_KEYS = ("min_health", "min_score", "margin", "confidence_scale", "min_confident", "anchor")
+_DECISION_KEYS = ("min_health", "min_score", "margin", "confidence_scale", "min_confident", "off_purpose", "anchor")
 
 _STOP_URL_LABELS = frozenset({"www", "com", "org", "net", "gov", "edu", "us", "html", "htm", "index",
                               "aspx", "jsp", "php", "do", "en", "es", "http", "https"})
@@ -134,20 +138,26 @@ class Lexicon:
         """Hits in ``text`` (already ``normalize``d), left to right.
 
         The shared pattern finds where the next term starts; there the longest of the literal and
-        wildcard readings wins ("your pharmacy benefit" over "your pharmacy").
+        wildcard readings wins ("your pharmacy benefit" over "your pharmacy"), except that a
+        weighted literal term of another label beats a wildcard reading: in "your company's
+        health plan" the words that say whose plan it is ("your company's", an employer's) decide,
+        not the "your * plan" that every member page shares.
         """
         if self._pattern is None or not text:
             return []
         found: list[Hit] = []
         position = 0
         while (start := self._pattern.search(text, position)) is not None:
-            candidates: list[re.Match[str] | None] = [start]
-            if self._literal is not None:
-                candidates.append(self._literal.match(text, start.start()))
-            candidates += [pattern.match(text, start.start()) for pattern in self._wildcards]
+            literal = self._literal.match(text, start.start()) if self._literal is not None else None
+            candidates = [start, literal, *(pattern.match(text, start.start()) for pattern in self._wildcards)]
             match = max((m for m in candidates if m is not None), key=lambda m: m.end())
-            position = match.end()
             term = _base_term(match.group(0), self.entries)
+            exact = _base_term(literal.group(0), self.entries) if literal is not None else None
+            if (literal is not None and exact is not None and term is not None and "*" in term
+                    and self.entries[exact][1] > 0
+                    and self.entries[exact][0] != self.entries[term][0]):
+                match, term = literal, exact
+            position = match.end()
             if term is not None:
                 label, weight = self.entries[term]
                 found.append(Hit(term, label, weight, match.start(), match.end()))
@@ -247,10 +257,13 @@ class Vocabulary:
     roles: Lexicon
     """All role terms, and the ``neutral`` ones that use up words without counting."""
     health: Lexicon
-    """Health-care words (label ``health``), their neutral phrases, and other businesses' words
-    (label ``not_health``)."""
+    """Health-care words (label ``health``), their neutral phrases, any insurer's words (label
+    ``insurance``), and other businesses' words (label ``not_health``)."""
     role_urls: UrlWords
     health_urls: UrlWords
+    purposes: Lexicon
+    """Words of pages for something other than a portal; label: the purpose (``careers`` ...)."""
+    purpose_urls: UrlWords
     cross_link_cues: Phrases
     redirect_cues: Phrases
     brands: tuple[tuple[re.Pattern[str], str], ...]
@@ -304,7 +317,8 @@ def _validate(data: Mapping[str, Any], source: str, partial: bool) -> None:
     def fail(key: str, problem: str) -> None:
         raise ConfigError(f"{source}: {key}: {problem}", hint)
 
-    known = {"version", "tiers", "zones", "health", "not_health", "decision", "role", "cues", "intent", "fields"}
+    known = {"version", "tiers", "zones", "health", "not_health", "insurance", "decision", "purpose", "role", "cues",
+             "intent", "fields"}
     for key in data:
         if key not in known:
             fail(key, f"unknown section (known: {', '.join(sorted(known))})")
@@ -344,10 +358,18 @@ def _validate(data: Mapping[str, Any], source: str, partial: bool) -> None:
             words(f"health.{key}", value)
         else:
             fail(f"health.{key}", "unknown key")
-    for key, value in data.get("not_health", {}).items():
-        if key not in (*TIER_NAMES, "url"):
-            fail(f"not_health.{key}", f"unknown key (use {', '.join((*TIER_NAMES, 'url'))})")
-        words(f"not_health.{key}", value)
+    for section, keys in (("not_health", (*TIER_NAMES, "url")), (INSURANCE, TIER_NAMES)):
+        for key, value in data.get(section, {}).items():
+            if key not in keys:
+                fail(f"{section}.{key}", f"unknown key (use {', '.join(keys)})")
+            words(f"{section}.{key}", value)
+    for purpose, table in data.get("purpose", {}).items():
+        if not isinstance(table, Mapping):
+            fail(f"purpose.{purpose}", "must be a table with words and url")
+        for key, value in table.items():
+            if key not in ("words", "url"):
+                fail(f"purpose.{purpose}.{key}", "unknown key (use words or url)")
+            words(f"purpose.{purpose}.{key}", value)
     for role, table in data.get("role", {}).items():
         if role not in (*ROLE_NAMES, NEUTRAL):
             fail(f"role.{role}", f"unknown role (use one of {', '.join((*ROLE_NAMES, NEUTRAL))})")
@@ -406,7 +428,8 @@ def _build(data: Mapping[str, Any], source: str) -> Vocabulary:
     health_entries: dict[str, tuple[str, float]] = {}
     for term in data["health"].get("neutral", []):
         health_entries[normalize_term(term)] = (NEUTRAL, 0.0)
-    for label, table in (("health", data["health"]), (NOT_HEALTH, data.get("not_health", {}))):
+    for label, table in (("health", data["health"]), (INSURANCE, data.get(INSURANCE, {})),
+                         (NOT_HEALTH, data.get("not_health", {}))):
         for tier in TIER_NAMES:
             for term in table.get(tier, []):
                 key = normalize_term(term)
@@ -430,6 +453,10 @@ def _build(data: Mapping[str, Any], source: str) -> Vocabulary:
         health=Lexicon(health_entries),
         role_urls=UrlWords(role_urls),
         health_urls=UrlWords(health_urls),
+        purposes=Lexicon({normalize_term(term): (name, 1.0) for name, table in data.get("purpose", {}).items()
+                          for term in table.get("words", [])}),
+        purpose_urls=UrlWords({token.lower(): name for name, table in data.get("purpose", {}).items()
+                               for token in table.get("url", [])}),
         cross_link_cues=Phrases(data["cues"].get("cross_link", [])),
         redirect_cues=Phrases(data["cues"].get("redirect", [])),
         brands=tuple((_brand_pattern(prefix), role) for role in ROLE_NAMES
@@ -440,4 +467,4 @@ def _build(data: Mapping[str, Any], source: str) -> Vocabulary:
     )
 
 __all__ = ["Vocabulary", "load_vocabulary", "normalize", "split_identifier", "url_tokens", "Hit",
-           "ROLE_NAMES", "packaged_vocabulary_text"]
+           "ROLE_NAMES", "INSURANCE", "packaged_vocabulary_text"]
