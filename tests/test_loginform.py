@@ -346,3 +346,34 @@ def test_an_empty_page_has_no_login():
 def test_frames_that_failed_to_read_are_skipped():
     snapshot = page(frame(url=PORTAL), FrameFacts(url="https://ads.example/", error="detached"))
     assert detect(snapshot).kind == "none"
+
+
+@pytest.mark.parametrize("heading, user_label, next_label", [
+    ("Welcome", "Enter your CPF", "Continuar"),           # no sign-in word, no portal word
+    ("Empresas afiliadas", "NIT de la empresa", "Siguiente"),
+    ("Commission statements", "Writing number or email", "Continue"),
+    ("Bienvenue", "Numéro SIRET", "Suivant"),
+])
+def test_an_account_number_box_before_a_next_step_is_a_sign_in_step_on_a_thin_page(heading, user_label, next_label):
+    # Only an account holder has such a number: with Next it is the first step of a sign-in,
+    # although the page names neither a sign-in nor a portal.
+    snapshot = page(frame(url="https://plan.example-health.com/", title="Example Health", headings=[heading],
+                          forms=[form(heading)], inputs=[box(user_label)], buttons=[button(next_label)]))
+    found = detect(snapshot)
+    assert found.kind == "identifier-first", found.reasons
+    assert any("account-number box" in reason for reason in found.reasons)
+
+
+def test_an_account_number_box_is_no_sign_in_when_the_form_says_otherwise():
+    # The same box under a newsletter or a quote request is what that form says it is
+    for heading in ("Subscribe to our newsletter", "Create your account"):
+        snapshot = page(frame(url="https://plan.example-health.com/", title="Example Health", headings=[heading],
+                              forms=[form(heading)], inputs=[box("Tax ID")], buttons=[button("Continue")]))
+        assert detect(snapshot).kind == "none", heading
+
+
+def test_german_sign_in_hand_offs_with_the_verb_last_are_sso():
+    snapshot = page(frame(url="https://partner.example-kasse.de/", title="Partnerportal – Anmelden", headings=["Partnerportal"],
+                          links=[link("Mit Institutionskarte (SMC-B) anmelden", "https://id.example-kasse.de/smcb"),
+                                 link("Mit Ihrer Partner-ID einloggen", "https://id.example-kasse.de/")]))
+    assert detect(snapshot).kind == "sso"

@@ -71,6 +71,10 @@ _PATH = 1.0
 
 _MIN_IDENTIFIER_FIRST = 4.0
 
+_ACCOUNT_NUMBERS = frozenset({"npi", "tin", "member-id", "group-id", "agent-id"})
+"""Identifier boxes that only an account holder fills in (an e-mail or phone box may be anyone's)."""
+_ACCOUNT_NEXT = 2.0
+
 _PORTAL_NEXT = 2.0
 """A lone identifier box whose form goes on with Next/Continue, on a page that names itself a
 portal ("Agent Portal", "Portal do Credenciado"): the first step of that portal's sign-in."""
@@ -326,13 +330,19 @@ def _judge_identifier(verdict: _Verdict, tally: _Tally, entries: Sequence[Field]
         return verdict
     username = candidates[0]
     marked = "username" in username.autocomplete.lower().split()
+    # A box for an account number only an account holder has (NPI, tax ID, member or agent
+    # number), with a next step, asks who is signing in whatever else the page says: unlike an
+    # e-mail box it is never a newsletter's or a checkout's.
+    account_number = username.kind in _ACCOUNT_NUMBERS
     if next_points and portal is not None and not tally.against:
         # The words of a portal's name, not of a sign-in ("Agent Portal" over a lone "Agent ID"
         # box and a Next button): the structure says sign-in, the page says whose front door.
         # Only for a form nothing else speaks against (a portal's newsletter box is no sign-in).
         tally.add(_PORTAL_NEXT, f"portal page '{portal[:60]}'")
-    if next_points and (tally.login > 0 or marked):
+    if next_points and (tally.login > 0 or marked or account_number):
         tally.add(next_points, "a Next/Continue button")
+    if next_points and account_number and not tally.against:
+        tally.add(_ACCOUNT_NEXT, f"an account-number box ('{username.label[:40]}') before a next step")
     if marked:
         tally.add(2.0, "box marked autocomplete=username")
     if username.kind != "text":
