@@ -374,3 +374,61 @@ def test_hr_self_service_and_tour_operators_stay_unknown(snapshot) -> None:
     # Open enrollment, small groups, quotes and commissions are theirs as much as a health plan's
     verdict = classify(snapshot)
     assert verdict.role == "unknown", verdict.evidence
+
+
+# --------------------------------------------------------------------------- ancillary providers
+# Provider kinds beyond physicians and hospitals (NUCC groupings, CMS supplier types): equipment
+# suppliers, agencies, laboratories, therapy practices. Invented pages, with ordinary look-alikes.
+
+@pytest.mark.parametrize("snapshot", [
+    login_page("Supplier sign in", title="Equipment Suppliers | Quillmoor Health", user_label="Supplier ID",
+               text="Orthotics and prosthetics suppliers: send HCPCS codes for oxygen rentals and upload a "
+                    "certificate of medical necessity.", url="https://equipment.quillmoorhealth.example/"),
+    login_page("Therapy practice login", title="Sign in | Fernhaven Health Plan",
+               text="Physical therapists, occupational therapists and speech-language pathologists: request "
+                    "visit authorizations and see remittance for your practice.",
+               url="https://therapy.fernhaven.example/login"),
+    login_page("Agency login", title="Hospice agencies | Brackwater Care",
+               text="For hospice agencies in our network: file a notice of admission and check payments. "
+                    "Your agency administrator manages user access.",
+               url="https://agency.brackwatercare.example/"),
+    login_page("Lab portal", title="Clinical laboratories | Ostwick Health",
+               text="Reference laboratories: enter your CLIA number, check medical necessity edits and "
+                    "download payment reports.", url="https://labs.ostwickhealth.example/"),
+    login_page("Anmelden", title="Partnerportal Hilfsmittel | Auental BKK", user_label="E-Mail-Adresse",
+               text="Für Sanitätshäuser, Physiotherapiepraxen und Pflegedienste: Kostenvoranschläge einreichen "
+                    "und Abrechnungen einsehen.", url="https://partner.auental-bkk.example/"),
+    login_page("Portal de médicos", title="Acceso | Salud Corvina", user_label="Cédula profesional",
+               text="Médicos de la red: solicite cartas de autorización y consulte sus honorarios pagados.",
+               url="https://medicos.saludcorvina.example/"),
+], ids=["dme-supplier", "therapy-practice", "hospice-agency", "laboratory", "german-hilfsmittel", "spanish-medicos"])
+def test_ancillary_providers_and_suppliers_are_providers(snapshot) -> None:
+    verdict = classify(snapshot)
+    assert verdict.role == "provider", verdict.evidence
+
+
+def test_agency_means_a_provider_beside_home_health_and_a_broker_beside_commissions():
+    home_health = login_page("Agency sign in", title="Home health agencies | Tarnby Health",
+                             text="Agencies submit start of care notices and OASIS documents here.",
+                             url="https://portal.tarnbyhealth.example/")
+    insurance = login_page("Agency sign in", title="Agencies | Tarnby Health",
+                           text="Your agency's book of business, commission statements and appointments.",
+                           url="https://portal.tarnbyhealth.example/")
+    assert (classify(home_health).role, classify(insurance).role) == ("provider", "broker")
+
+
+@pytest.mark.parametrize("snapshot", [
+    login_page("Sign in to your account", title="Sign in | Carewell Medical Supply",
+               text="Shop wheelchairs, walkers and CPAP supplies: durable medical equipment delivered to your "
+                    "door. Free shipping on orders over $49. Track orders and reorder supplies.",
+               url="https://www.carewellsupply.example/account/login"),
+    login_page("Clinician login", title="Sign in | Brightpath Nurse Staffing",
+               text="Travel nurses and home health aides: pick up shifts, submit your timesheet and keep your "
+                    "license current with our staffing agency.", url="https://app.brightpathstaffing.example/"),
+    login_page("Agency login", title="Agency Login | Sunward Travel",
+               text="Travel agencies: book flights, cruises and vacation packages for your clients and see "
+                    "your commissions.", url="https://agents.sunwardtravel.example/"),
+], ids=["medical-supply-shop", "nurse-staffing-agency", "travel-agency"])
+def test_medical_supply_shops_staffing_and_travel_agencies_stay_unknown(snapshot) -> None:
+    verdict = classify(snapshot)
+    assert verdict.role == "unknown", verdict.evidence
