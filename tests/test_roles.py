@@ -432,3 +432,37 @@ def test_agency_means_a_provider_beside_home_health_and_a_broker_beside_commissi
 def test_medical_supply_shops_staffing_and_travel_agencies_stay_unknown(snapshot) -> None:
     verdict = classify(snapshot)
     assert verdict.role == "unknown", verdict.evidence
+
+
+# --------------------------------------------------------------------------- member self-service
+# The insured person's own area in other languages: policy, health card, reimbursements, the
+# network directory. On an insurer's site its "customer area" is a member's; on a bank's it is not.
+
+@pytest.mark.parametrize("snapshot", [
+    login_page("Entra en tu área de clientes", title="Área de clientes | Mistral Salud", user_label="NIF",
+               text="Descarga tu tarjeta sanitaria, revisa tu póliza y consulta el cuadro médico de tu provincia.",
+               url="https://clientes.mistralsalud.example/"),
+    login_page("Área do Cliente", title="Entrar | Atlântida Seguros de Saúde", user_label="Número de cliente",
+               text="Acompanhe os seus pedidos de reembolso e descarregue o cartão de saúde da rede convencionada.",
+               url="https://cliente.atlantidasaude.example/"),
+    login_page("Kundenbereich", title="Anmelden | Vallis Private Krankenversicherung", user_label="Versicherungsnummer",
+               text="Arztrechnungen einreichen, Ihre Erstattungen verfolgen und Ihre Police ansehen.",
+               url="https://kunden.vallis-pkv.example/"),
+    login_page("Espace client", title="Connexion | Mutuelle Cévennes Santé", user_label="Numéro d'adhérent",
+               text="Faites une demande de remboursement et trouvez un opticien du réseau de soins.",
+               url="https://client.cevennes-sante.example/"),
+    login_page("Area clienti", title="Accedi | Cassa Salute Adige", user_label="Codice fiscale",
+               text="Richiedi il rimborso delle visite e consulta la rete convenzionata.",
+               url="https://clienti.cassasaluteadige.example/"),
+], ids=["spanish", "portuguese", "german", "french", "italian"])
+def test_the_insured_persons_own_area_is_a_member_page(snapshot) -> None:
+    verdict = classify(snapshot)
+    assert verdict.role == "member", verdict.evidence
+
+
+def test_a_spanish_bank_customer_area_stays_unknown():
+    bank = login_page("Accede a tu área de clientes", title="Área de clientes | Banco Ribera", user_label="DNI",
+                      text="Consulta tus cuentas, tarjetas y tu hipoteca, y revisa la póliza de tu seguro de salud "
+                           "contratado con el banco.", url="https://clientes.bancoribera.example/")
+    verdict = classify(bank)
+    assert verdict.role == "unknown", verdict.evidence
