@@ -466,3 +466,30 @@ def test_a_spanish_bank_customer_area_stays_unknown():
                            "contratado con el banco.", url="https://clientes.bancoribera.example/")
     verdict = classify(bank)
     assert verdict.role == "unknown", verdict.evidence
+
+
+# --------------------------------------------------------------------------- vision and dental members
+
+@pytest.mark.parametrize(("role", "snapshot"), [
+    ("member", login_page("Hello again", title="Sign in", user_label="Email",
+                          text="See how much of your lens allowance is left, when your next exam is due, and "
+                               "find an in-network eye doctor.", url="https://members.clearbrook.example/")),
+    ("member", login_page("Sign in", title="Tidepool Dental", user_label="Email",
+                          text="Two cleanings per year are covered. Book your next cleaning with an in-network "
+                               "dentist and track your annual maximum.", url="https://my.tidepooldental.example/")),
+    ("provider", login_page("Sign in", title="Clearbrook Vision | Doctors",
+                            text="Optometrists and ophthalmologists: authorize exams and materials and check "
+                                 "claim status.", url="https://doctors.clearbrook.example/")),
+], ids=["vision-member", "dental-member", "vision-provider"])
+def test_vision_and_dental_plan_words_tell_members_from_eye_doctors(role: str, snapshot) -> None:
+    verdict = classify(snapshot)
+    assert verdict.role == role, verdict.evidence
+
+
+def test_an_eyeglasses_shop_login_stays_unknown():
+    shop = login_page("Sign in to your account", title="Sign in | Framehouse Eyewear", user_label="Email",
+                      text="Order frames and contact lenses, book an eye exam in one of our stores and use your "
+                           "frame allowance at checkout. Free shipping on every order; track orders anytime.",
+                      url="https://www.framehouse.example/account/login")
+    verdict = classify(shop)
+    assert verdict.role == "unknown", verdict.evidence
