@@ -493,3 +493,27 @@ def test_an_eyeglasses_shop_login_stays_unknown():
                       url="https://www.framehouse.example/account/login")
     verdict = classify(shop)
     assert verdict.role == "unknown", verdict.evidence
+
+
+# --------------------------------------------------------------------------- small-group employers
+
+def test_a_small_group_employer_login_on_a_health_plans_site_is_an_employer_page():
+    small_group = login_page("Welcome back", title="Sign in | Hollins Peak Small Business", user_label="Email",
+                             text="For small business owners with 5 to 40 employees: add an employee to the "
+                                  "plan, pay your group bill and review your renewal.",
+                             url="https://business.hollinspeakhealth.example/")
+    verdict = classify(small_group)
+    assert verdict.role == "employer", verdict.evidence
+
+
+@pytest.mark.parametrize("snapshot", [
+    login_page("Welcome back", title="Sign in | Ledgerly Payroll", user_label="Email",
+               text="Built for businesses with 2-50 employees: add an employee, run payroll and pay your "
+                    "monthly bill.", url="https://app.ledgerly.example/"),
+    login_page("Business account sign in", title="Sign in | Corvid Mobile for Business", user_label="Email",
+               text="Owners and office managers: pay your monthly bill, add an employee line and change your "
+                    "renewal options.", url="https://business.corvidmobile.example/"),
+], ids=["payroll", "phone-company"])
+def test_small_business_words_without_a_health_plan_stay_unknown(snapshot) -> None:
+    verdict = classify(snapshot)
+    assert verdict.role == "unknown", verdict.evidence
