@@ -517,3 +517,18 @@ def test_a_small_group_employer_login_on_a_health_plans_site_is_an_employer_page
 def test_small_business_words_without_a_health_plan_stay_unknown(snapshot) -> None:
     verdict = classify(snapshot)
     assert verdict.role == "unknown", verdict.evidence
+
+
+# --------------------------------------------------------------------------- German member portal names
+
+def test_a_german_health_funds_online_branch_is_its_members_portal():
+    down = page(frame(title="Wartung | Meine Lindgau BKK",
+                      headings=["Unsere Online-Filiale ist bald wieder für Sie da"],
+                      text="Heute Nacht von 22 bis 2 Uhr ist die Online-Filiale nicht erreichbar. Ihre elektronische "
+                           "Gesundheitskarte gilt weiter; der Versichertenservice hilft Ihnen telefonisch.",
+                      url="https://meine.lindgau-bkk.example/wartung"))
+    employer = login_page("Online-Geschäftsstelle für Arbeitgeber", title="Anmelden | Lindgau BKK",
+                          user_label="Betriebsnummer",
+                          text="Beitragsnachweise und Meldungen für Ihre Beschäftigten.",
+                          url="https://firmen.lindgau-bkk.example/")
+    assert (classify(down).role, classify(employer).role) == ("member", "employer")
