@@ -374,3 +374,161 @@ def test_hr_self_service_and_tour_operators_stay_unknown(snapshot) -> None:
     # Open enrollment, small groups, quotes and commissions are theirs as much as a health plan's
     verdict = classify(snapshot)
     assert verdict.role == "unknown", verdict.evidence
+
+
+# --------------------------------------------------------------------------- ancillary providers
+# Provider kinds beyond physicians and hospitals (NUCC groupings, CMS supplier types): equipment
+# suppliers, agencies, laboratories, therapy practices. Invented pages, with ordinary look-alikes.
+
+@pytest.mark.parametrize("snapshot", [
+    login_page("Supplier sign in", title="Equipment Suppliers | Quillmoor Health", user_label="Supplier ID",
+               text="Orthotics and prosthetics suppliers: send HCPCS codes for oxygen rentals and upload a "
+                    "certificate of medical necessity.", url="https://equipment.quillmoorhealth.example/"),
+    login_page("Therapy practice login", title="Sign in | Fernhaven Health Plan",
+               text="Physical therapists, occupational therapists and speech-language pathologists: request "
+                    "visit authorizations and see remittance for your practice.",
+               url="https://therapy.fernhaven.example/login"),
+    login_page("Agency login", title="Hospice agencies | Brackwater Care",
+               text="For hospice agencies in our network: file a notice of admission and check payments. "
+                    "Your agency administrator manages user access.",
+               url="https://agency.brackwatercare.example/"),
+    login_page("Lab portal", title="Clinical laboratories | Ostwick Health",
+               text="Reference laboratories: enter your CLIA number, check medical necessity edits and "
+                    "download payment reports.", url="https://labs.ostwickhealth.example/"),
+    login_page("Anmelden", title="Partnerportal Hilfsmittel | Auental BKK", user_label="E-Mail-Adresse",
+               text="Für Sanitätshäuser, Physiotherapiepraxen und Pflegedienste: Kostenvoranschläge einreichen "
+                    "und Abrechnungen einsehen.", url="https://partner.auental-bkk.example/"),
+    login_page("Portal de médicos", title="Acceso | Salud Corvina", user_label="Cédula profesional",
+               text="Médicos de la red: solicite cartas de autorización y consulte sus honorarios pagados.",
+               url="https://medicos.saludcorvina.example/"),
+], ids=["dme-supplier", "therapy-practice", "hospice-agency", "laboratory", "german-hilfsmittel", "spanish-medicos"])
+def test_ancillary_providers_and_suppliers_are_providers(snapshot) -> None:
+    verdict = classify(snapshot)
+    assert verdict.role == "provider", verdict.evidence
+
+
+def test_agency_means_a_provider_beside_home_health_and_a_broker_beside_commissions():
+    home_health = login_page("Agency sign in", title="Home health agencies | Tarnby Health",
+                             text="Agencies submit start of care notices and OASIS documents here.",
+                             url="https://portal.tarnbyhealth.example/")
+    insurance = login_page("Agency sign in", title="Agencies | Tarnby Health",
+                           text="Your agency's book of business, commission statements and appointments.",
+                           url="https://portal.tarnbyhealth.example/")
+    assert (classify(home_health).role, classify(insurance).role) == ("provider", "broker")
+
+
+@pytest.mark.parametrize("snapshot", [
+    login_page("Sign in to your account", title="Sign in | Carewell Medical Supply",
+               text="Shop wheelchairs, walkers and CPAP supplies: durable medical equipment delivered to your "
+                    "door. Free shipping on orders over $49. Track orders and reorder supplies.",
+               url="https://www.carewellsupply.example/account/login"),
+    login_page("Clinician login", title="Sign in | Brightpath Nurse Staffing",
+               text="Travel nurses and home health aides: pick up shifts, submit your timesheet and keep your "
+                    "license current with our staffing agency.", url="https://app.brightpathstaffing.example/"),
+    login_page("Agency login", title="Agency Login | Sunward Travel",
+               text="Travel agencies: book flights, cruises and vacation packages for your clients and see "
+                    "your commissions.", url="https://agents.sunwardtravel.example/"),
+], ids=["medical-supply-shop", "nurse-staffing-agency", "travel-agency"])
+def test_medical_supply_shops_staffing_and_travel_agencies_stay_unknown(snapshot) -> None:
+    verdict = classify(snapshot)
+    assert verdict.role == "unknown", verdict.evidence
+
+
+# --------------------------------------------------------------------------- member self-service
+# The insured person's own area in other languages: policy, health card, reimbursements, the
+# network directory. On an insurer's site its "customer area" is a member's; on a bank's it is not.
+
+@pytest.mark.parametrize("snapshot", [
+    login_page("Entra en tu área de clientes", title="Área de clientes | Mistral Salud", user_label="NIF",
+               text="Descarga tu tarjeta sanitaria, revisa tu póliza y consulta el cuadro médico de tu provincia.",
+               url="https://clientes.mistralsalud.example/"),
+    login_page("Área do Cliente", title="Entrar | Atlântida Seguros de Saúde", user_label="Número de cliente",
+               text="Acompanhe os seus pedidos de reembolso e descarregue o cartão de saúde da rede convencionada.",
+               url="https://cliente.atlantidasaude.example/"),
+    login_page("Kundenbereich", title="Anmelden | Vallis Private Krankenversicherung", user_label="Versicherungsnummer",
+               text="Arztrechnungen einreichen, Ihre Erstattungen verfolgen und Ihre Police ansehen.",
+               url="https://kunden.vallis-pkv.example/"),
+    login_page("Espace client", title="Connexion | Mutuelle Cévennes Santé", user_label="Numéro d'adhérent",
+               text="Faites une demande de remboursement et trouvez un opticien du réseau de soins.",
+               url="https://client.cevennes-sante.example/"),
+    login_page("Area clienti", title="Accedi | Cassa Salute Adige", user_label="Codice fiscale",
+               text="Richiedi il rimborso delle visite e consulta la rete convenzionata.",
+               url="https://clienti.cassasaluteadige.example/"),
+], ids=["spanish", "portuguese", "german", "french", "italian"])
+def test_the_insured_persons_own_area_is_a_member_page(snapshot) -> None:
+    verdict = classify(snapshot)
+    assert verdict.role == "member", verdict.evidence
+
+
+def test_a_spanish_bank_customer_area_stays_unknown():
+    bank = login_page("Accede a tu área de clientes", title="Área de clientes | Banco Ribera", user_label="DNI",
+                      text="Consulta tus cuentas, tarjetas y tu hipoteca, y revisa la póliza de tu seguro de salud "
+                           "contratado con el banco.", url="https://clientes.bancoribera.example/")
+    verdict = classify(bank)
+    assert verdict.role == "unknown", verdict.evidence
+
+
+# --------------------------------------------------------------------------- vision and dental members
+
+@pytest.mark.parametrize(("role", "snapshot"), [
+    ("member", login_page("Hello again", title="Sign in", user_label="Email",
+                          text="See how much of your lens allowance is left, when your next exam is due, and "
+                               "find an in-network eye doctor.", url="https://members.clearbrook.example/")),
+    ("member", login_page("Sign in", title="Tidepool Dental", user_label="Email",
+                          text="Two cleanings per year are covered. Book your next cleaning with an in-network "
+                               "dentist and track your annual maximum.", url="https://my.tidepooldental.example/")),
+    ("provider", login_page("Sign in", title="Clearbrook Vision | Doctors",
+                            text="Optometrists and ophthalmologists: authorize exams and materials and check "
+                                 "claim status.", url="https://doctors.clearbrook.example/")),
+], ids=["vision-member", "dental-member", "vision-provider"])
+def test_vision_and_dental_plan_words_tell_members_from_eye_doctors(role: str, snapshot) -> None:
+    verdict = classify(snapshot)
+    assert verdict.role == role, verdict.evidence
+
+
+def test_an_eyeglasses_shop_login_stays_unknown():
+    shop = login_page("Sign in to your account", title="Sign in | Framehouse Eyewear", user_label="Email",
+                      text="Order frames and contact lenses, book an eye exam in one of our stores and use your "
+                           "frame allowance at checkout. Free shipping on every order; track orders anytime.",
+                      url="https://www.framehouse.example/account/login")
+    verdict = classify(shop)
+    assert verdict.role == "unknown", verdict.evidence
+
+
+# --------------------------------------------------------------------------- small-group employers
+
+def test_a_small_group_employer_login_on_a_health_plans_site_is_an_employer_page():
+    small_group = login_page("Welcome back", title="Sign in | Hollins Peak Small Business", user_label="Email",
+                             text="For small business owners with 5 to 40 employees: add an employee to the "
+                                  "plan, pay your group bill and review your renewal.",
+                             url="https://business.hollinspeakhealth.example/")
+    verdict = classify(small_group)
+    assert verdict.role == "employer", verdict.evidence
+
+
+@pytest.mark.parametrize("snapshot", [
+    login_page("Welcome back", title="Sign in | Ledgerly Payroll", user_label="Email",
+               text="Built for businesses with 2-50 employees: add an employee, run payroll and pay your "
+                    "monthly bill.", url="https://app.ledgerly.example/"),
+    login_page("Business account sign in", title="Sign in | Corvid Mobile for Business", user_label="Email",
+               text="Owners and office managers: pay your monthly bill, add an employee line and change your "
+                    "renewal options.", url="https://business.corvidmobile.example/"),
+], ids=["payroll", "phone-company"])
+def test_small_business_words_without_a_health_plan_stay_unknown(snapshot) -> None:
+    verdict = classify(snapshot)
+    assert verdict.role == "unknown", verdict.evidence
+
+
+# --------------------------------------------------------------------------- German member portal names
+
+def test_a_german_health_funds_online_branch_is_its_members_portal():
+    down = page(frame(title="Wartung | Meine Lindgau BKK",
+                      headings=["Unsere Online-Filiale ist bald wieder für Sie da"],
+                      text="Heute Nacht von 22 bis 2 Uhr ist die Online-Filiale nicht erreichbar. Ihre elektronische "
+                           "Gesundheitskarte gilt weiter; der Versichertenservice hilft Ihnen telefonisch.",
+                      url="https://meine.lindgau-bkk.example/wartung"))
+    employer = login_page("Online-Geschäftsstelle für Arbeitgeber", title="Anmelden | Lindgau BKK",
+                          user_label="Betriebsnummer",
+                          text="Beitragsnachweise und Meldungen für Ihre Beschäftigten.",
+                          url="https://firmen.lindgau-bkk.example/")
+    assert (classify(down).role, classify(employer).role) == ("member", "employer")

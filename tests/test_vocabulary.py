@@ -121,6 +121,8 @@ def test_an_override_file_extends_lists_and_replaces_numbers(tmp_path):
     ('[intent]\nlogin = "sign in"\n', "intent.login"),
     ('[role.member]\nstrong = ["find *"]\n', "role.member.strong"),
     ("[role.member\n", "invalid TOML"),
+    ('[senses.agency]\nphrases = ["dog walking agency"]\n', "senses.agency.phrases"),
+    ('[senses.agency]\nmeaning = ["x"]\n', "senses.agency.meaning"),
 ])
 def test_a_bad_override_names_the_file_and_key(tmp_path, content, key):
     bad = tmp_path / "bad.toml"

@@ -87,6 +87,7 @@ def classify_role(snapshot: PageSnapshot, login: LoginForm, vocab: Vocabulary) -
     role_clues = collect_clues(snapshot, login, vocab, vocab.roles, vocab.role_urls, vocab.zones, roles=True)
     health_clues = collect_clues(snapshot, login, vocab, vocab.health, vocab.health_urls,
                                  vocab.health_zones, roles=False)
+    role_clues = resolve_senses(role_clues, vocab)
     purpose = page_purpose(snapshot, login, vocab)
     if purpose:
         # "Physicians" on a careers login are applicants; only strong words keep their weight.
@@ -97,6 +98,21 @@ def classify_role(snapshot: PageSnapshot, login: LoginForm, vocab: Vocabulary) -
     if purpose and verdict.role == UNKNOWN:
         verdict = replace(verdict, evidence=(f"{purpose}: its role words weigh less", *verdict.evidence))
     return verdict
+
+def resolve_senses(role_clues: list[Clue], vocab: Vocabulary) -> list[Clue]:
+    """Bare words of two meanings take the role of the longer phrase the page uses: on a page for
+    "home health agencies", "Agency sign in" is a provider's, not an insurance agency's. Only a
+    phrase that counts for its role (not in a menu, a link or a cross-link) settles the sense,
+    and only when the page's phrases agree on one role."""
+    for sense in vocab.senses:
+        meant = {c.role for c in role_clues
+                 if c.term in sense.phrases and c.points > 0 and c.zone not in ("nav", "url")}
+        if len(meant) != 1:
+            continue
+        role = meant.pop()
+        role_clues = [replace(c, role=role) if c.term in sense.words and c.role != role else c
+                      for c in role_clues]
+    return role_clues
 
 def _without_login(snapshot: PageSnapshot, login: LoginForm, verdict: RoleVerdict, vocab: Vocabulary) -> RoleVerdict:
     if login.found or verdict.role == UNKNOWN:
@@ -345,4 +361,4 @@ def _url(urls: UrlWords, url: str, weight: float) -> list[Clue]:
         clues.append(Clue(label, weight, where, pattern, 0.0, "url"))  # tier 0: names are no evidence of kind
     return clues
 
-__all__ = ["RoleVerdict", "Clue", "classify_role", "collect_clues", "decide", "page_purpose", "UNKNOWN"]
+__all__ = ["RoleVerdict", "Clue", "classify_role", "resolve_senses", "collect_clues", "decide", "page_purpose", "UNKNOWN"]

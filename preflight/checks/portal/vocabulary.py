@@ -245,6 +245,16 @@ class FieldWords:
         return self.attrs.find(attr_text)
 
 @dataclass(frozen=True)
+class Sense:
+    """A bare role word that means different roles ("agency": an insurance agency, a broker's; a
+    home health agency, a provider), and the longer role phrases that settle it: when a page uses
+    one of ``phrases``, its bare ``words`` take that phrase's role."""
+
+    name: str
+    words: frozenset[str]
+    phrases: frozenset[str]
+
+@dataclass(frozen=True)
 class Vocabulary:
     """Everything the portal check knows about words, compiled. Built by ``load_vocabulary``."""
 
@@ -268,6 +278,8 @@ class Vocabulary:
     redirect_cues: Phrases
     brands: tuple[tuple[re.Pattern[str], str], ...]
     """``(pattern, role)``: CamelCase portal names ("MyHumana") that name a role's portal."""
+    senses: tuple[Sense, ...]
+    """Ambiguous bare words ("agency") and the longer phrases that say which role they mean."""
     intents: Mapping[str, Phrases]
     endpoints: UrlWords
     fields: Mapping[str, FieldWords]
@@ -317,7 +329,7 @@ def _validate(data: Mapping[str, Any], source: str, partial: bool) -> None:
     def fail(key: str, problem: str) -> None:
         raise ConfigError(f"{source}: {key}: {problem}", hint)
 
-    known = {"version", "tiers", "zones", "health", "not_health", "insurance", "decision", "purpose", "role", "cues",
+    known = {"version", "tiers", "zones", "health", "not_health", "insurance", "decision", "purpose", "role", "senses", "cues",
              "intent", "fields"}
     for key in data:
         if key not in known:
@@ -377,6 +389,20 @@ def _validate(data: Mapping[str, Any], source: str, partial: bool) -> None:
             if key not in (*TIER_NAMES, "url", "brand_prefixes"):
                 fail(f"role.{role}.{key}", f"unknown key (use {', '.join((*TIER_NAMES, 'url', 'brand_prefixes'))})")
             words(f"role.{role}.{key}", value)
+    for name, table in data.get("senses", {}).items():
+        if not isinstance(table, Mapping):
+            fail(f"senses.{name}", "must be a table with words and phrases")
+        for key, value in table.items():
+            if key not in ("words", "phrases"):
+                fail(f"senses.{name}.{key}", "unknown key (use words or phrases)")
+            words(f"senses.{name}.{key}", value)
+    if not partial:
+        for name, table in data.get("senses", {}).items():
+            for phrase in table.get("phrases", []):
+                key = normalize_term(phrase)
+                if not any(key in {normalize_term(t) for tier in TIER_NAMES for t in data["role"].get(role, {}).get(tier, [])}
+                           for role in ROLE_NAMES):
+                    fail(f"senses.{name}.phrases", f"{phrase!r} is not a role term (list it under a [role.*] tier)")
     for key, value in data.get("cues", {}).items():
         if key not in ("cross_link", "redirect"):
             fail(f"cues.{key}", "unknown key (use cross_link or redirect)")
@@ -461,10 +487,13 @@ def _build(data: Mapping[str, Any], source: str) -> Vocabulary:
         redirect_cues=Phrases(data["cues"].get("redirect", [])),
         brands=tuple((_brand_pattern(prefix), role) for role in ROLE_NAMES
                      for prefix in data["role"].get(role, {}).get("brand_prefixes", [])),
+        senses=tuple(Sense(name, frozenset(normalize_term(w) for w in table.get("words", [])),
+                           frozenset(normalize_term(p) for p in table.get("phrases", [])))
+                     for name, table in data.get("senses", {}).items()),
         intents=intents,
         endpoints=UrlWords({token.lower(): "endpoint" for token in endpoint_words}),
         fields=fields,
     )
 
-__all__ = ["Vocabulary", "load_vocabulary", "normalize", "split_identifier", "url_tokens", "Hit",
+__all__ = ["Vocabulary", "Sense", "load_vocabulary", "normalize", "split_identifier", "url_tokens", "Hit",
            "ROLE_NAMES", "INSURANCE", "packaged_vocabulary_text"]
