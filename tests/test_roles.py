@@ -532,3 +532,61 @@ def test_a_german_health_funds_online_branch_is_its_members_portal():
                           text="Beitragsnachweise und Meldungen für Ihre Beschäftigten.",
                           url="https://firmen.lindgau-bkk.example/")
     assert (classify(down).role, classify(employer).role) == ("member", "employer")
+
+
+# --------------------------------------------------------------------------- the gate, with the role in view
+
+
+def test_a_health_named_site_that_addresses_one_role_strongly_passes_the_gate():
+    # Nothing but "coverage" and the host says health care; the page speaks to a group's administrator
+    snapshot = login_page("Sign in", title="Sign in", url="https://www.brightfernhealth.example/employer/",
+                          text="Sign in\nManage your group's coverage.", user_label="Email", user_type="email")
+    assert classify(snapshot).role == "employer"
+    # The same words on a host that names no health care stay unknown
+    plain = login_page("Sign in", title="Sign in", url="https://www.brightfern.example/employer/",
+                       text="Sign in\nManage your group's coverage.", user_label="Email", user_type="email")
+    assert classify(plain).role == "unknown"
+
+
+def test_an_agency_that_says_health_and_speaks_like_an_insurer_is_a_broker_page():
+    text = ("Producer login\nSmall-group and individual health quotes, carrier appointments and your monthly "
+            "commission statements.")
+    assert classify(login_page("Producer login", title="Ridgeway General Agency | Producer login",
+                               url="https://agents.ridgewayga.example/", text=text)).role == "broker"
+    # A car insurer's agents have quotes, carriers and commissions too, but never health
+    auto = text.replace("Small-group and individual health quotes", "Auto and home quotes")
+    assert classify(login_page("Producer login", title="Ridgeway General Agency | Producer login",
+                               url="https://agents.ridgewayga.example/", text=auto)).role == "unknown"
+
+
+def test_an_allowlisted_payer_named_in_the_title_is_health_care_context():
+    from preflight.checks.portal.loginform import find_login_form as find
+
+    snapshot = login_page("Sign in", title="Cigna for Employers | Sign in", url="https://employer-billing.example/",
+                          text="Sign in\nView invoices and add employees.")
+    login = find(snapshot, VOCAB)
+    assert classify_role(snapshot, login, VOCAB).role == "unknown"  # the words alone are anyone's
+    assert classify_role(snapshot, login, VOCAB, ("Cigna for Employers",)).role == "employer"
+
+
+def test_the_portal_check_passes_only_names_it_shows_where_a_page_says_whose_it_is():
+    from preflight.checks import CheckConfig, portal
+
+    from .factories import default_allowlist
+
+    config = CheckConfig.build(default_allowlist())
+    titled = login_page("Sign in", title="Cigna for Employers | Sign in", url="https://employer-billing.example/",
+                        text="Sign in\nView invoices and add employees.")
+    assert portal.check(titled, config).data.role == "employer"
+    mentioned = login_page("Sign in", title="Sign in", url="https://employer-billing.example/",
+                           text="Sign in\nView invoices and add employees. We work with Cigna for Employers.")
+    assert portal.check(mentioned, config).data.role == "unknown"
+
+
+@pytest.mark.parametrize("text", [
+    "Empresas con contrato colectivo\nGestione ingresos y retiros de colaboradores de su medicina prepagada.",
+    "Agents\nScope of appointment forms and the annual enrollment period calendar for your book of business.",
+])
+def test_local_names_of_health_plans_and_medicare_sales_terms_are_health_care(text):
+    verdict = classify(login_page("Acceso", title="Portal", url="https://portal.example/", text=text))
+    assert verdict.role in ("employer", "broker") and verdict.health_context >= 3

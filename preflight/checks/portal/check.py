@@ -49,6 +49,7 @@ from preflight.model.sections import (
 from preflight.model.snapshot import PageSnapshot
 from preflight.rules.hosts import host_of, registrable_domain
 from preflight.rules.lookalike.judge import LOOKALIKE, OFFICIAL, SAME_ORGANIZATION
+from preflight.rules.lookalike.names import find_name, presented_names
 
 NAME = "portal"
 
@@ -66,7 +67,7 @@ _USERNAME_WORDS = {"username": "a user name or ID", "member-id": "a member ID", 
 def check(snapshot: PageSnapshot, config: CheckConfig) -> CheckResult:
     vocab = config.vocabulary
     login = find_login_form(snapshot, vocab)
-    verdict = classify_role(snapshot, login, vocab)
+    verdict = classify_role(snapshot, login, vocab, _payer_names(snapshot, login, config))
     found = FindingList(NAME)
     _login_findings(found, snapshot, login, config, vocab)
     links: tuple[LoginLinkEntry, ...] = ()
@@ -77,6 +78,21 @@ def check(snapshot: PageSnapshot, config: CheckConfig) -> CheckResult:
         _elsewhere_findings(found, links, down)
     _role_findings(found, snapshot, verdict, config, vocab)
     return CheckResult(NAME, tuple(found.items), portal_section(login, verdict, links, down))
+
+def _payer_names(snapshot: PageSnapshot, login: LoginForm, config: CheckConfig) -> tuple[str, ...]:
+    """Allowlisted payers' names the page shows where it says whose it is (title, headings, logo
+    alt text): every payer on the allowlist is a health plan, so such a page is a health plan's,
+    or presents itself as one, whatever other words it uses."""
+    names = presented_names(config.allowlist)
+    frames = dict.fromkeys([snapshot.main_frame, *snapshot.frames[login.frame_index:login.frame_index + 1]])
+    shown = []
+    for frame in frames:
+        for text in (frame.title, *frame.headings[:4], *frame.image_alts[:6]):
+            hit = find_name(text, names) if text else None
+            if hit is not None and hit.name.shown not in shown:
+                shown.append(hit.name.shown)
+    return tuple(shown)
+
 
 def portal_section(login: LoginForm, verdict: RoleVerdict, links: tuple[LoginLinkEntry, ...] = (),
                    down: MaintenanceFacts | None = None) -> PortalSection:

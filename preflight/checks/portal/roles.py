@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from preflight.checks.portal.loginform import LoginForm, login_chooser
@@ -82,11 +82,18 @@ class RoleVerdict:
     counter_evidence: tuple[str, ...] = ()
     """Strongest clues for other roles, cross-links included."""
 
-def classify_role(snapshot: PageSnapshot, login: LoginForm, vocab: Vocabulary) -> RoleVerdict:
-    """Classify ``snapshot`` using the login form found on it (its words weigh most)."""
+def classify_role(snapshot: PageSnapshot, login: LoginForm, vocab: Vocabulary,
+                  payer_names: Sequence[str] = ()) -> RoleVerdict:
+    """Classify ``snapshot`` using the login form found on it (its words weigh most).
+
+    ``payer_names``: allowlisted health payers the page names in its title, headings or logo;
+    each is health-care context of the strong tier (the allowlist lists only health plans)."""
     role_clues = collect_clues(snapshot, login, vocab, vocab.roles, vocab.role_urls, vocab.zones, roles=True)
     health_clues = collect_clues(snapshot, login, vocab, vocab.health, vocab.health_urls,
                                  vocab.health_zones, roles=False)
+    strong = vocab.tiers["strong"]
+    health_clues += [Clue("health", strong, f"names the allowlisted payer '{name}'", name, strong, "title")
+                     for name in payer_names]
     role_clues = resolve_senses(role_clues, vocab)
     purpose = page_purpose(snapshot, login, vocab)
     if purpose:
@@ -168,6 +175,9 @@ def decide(role_clues: list[Clue], health_clues: list[Clue], vocab: Vocabulary) 
     specific = _specific_health_context([c for c in health_clues if c.role != NOT_HEALTH], vocab)
     ranked = sorted(scores.items(), key=lambda item: (-item[1], ROLE_NAMES.index(item[0])))
     (best, top), (second, runner_up) = ranked[0], ranked[1]
+    if not specific and top > 0 and not elsewhere:
+        specific = _plan_site([c for c in health_clues if c.role != NOT_HEALTH],
+                              [c for c in role_clues if c.role == best], vocab)
     candidate = 0.0
     if top > 0:
         candidate = (1 - runner_up / top) * (1 - math.exp(-top / decision["confidence_scale"]))
@@ -217,6 +227,26 @@ def _specific_health_context(health_clues: list[Clue], vocab: Vocabulary) -> boo
     named_host = any(c.zone == "url" and c.where.startswith("host ") for c in own)
     insurer = len({c.term for c in health_clues if c.role == INSURANCE}) >= 2
     return named_host and (insurer or any(c.zone == "title" and c.points > 0 for c in own))
+
+
+def _plan_site(health_clues: list[Clue], best_clues: list[Clue], vocab: Vocabulary) -> bool:
+    """The generic-words gate once more, with the role in view: a site that names itself for
+    health care in its host ("fenwoodhealth.com") and addresses one role in the strongest terms
+    on the page ("Manage your group's coverage"), or a page that says "health" in its own words
+    and speaks an insurer's language throughout ("small-group health quotes, carrier appointments,
+    commission statements"). A car insurer's agents never say "health". Members are left out:
+    "Member login" on a host named for health is a health club's or a credit union's as often as a
+    plan's (a plan's member pages name the card, the claims or a doctor, which open the gate)."""
+    if not best_clues or best_clues[0].role == "member":
+        return False
+    own = [c for c in health_clues if c.role != INSURANCE]
+    anchored = any(c.points > 0 and c.tier >= vocab.tiers["strong"] and c.zone not in ("nav", "url")
+                   for c in best_clues)
+    named_host = any(c.zone == "url" and c.where.startswith("host ") for c in own)
+    # in the page's own sentences: "Pinnacle Ridge Health" in a title is a company name
+    said = any(c.points > 0 and c.zone in ("main", "form", "heading") for c in own)
+    insurer = len({c.term for c in health_clues if c.role == INSURANCE}) >= 3
+    return anchored and (named_host or (said and insurer))
 
 
 def _strongest(clues: Iterable[Clue], limit: int = _EVIDENCE_SHOWN) -> list[str]:
