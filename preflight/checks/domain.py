@@ -118,6 +118,13 @@ _LINK_WORDS = frozenset({"for", "the", "and", "of", "our", "your", "para", "los"
                          "do", "da", "dos", "das"})
 """Words that join a portal's name to its audience in the languages the vocabulary knows."""
 
+_PORTAL_WORDS = frozenset({"healthcare", "health", "care", "insurance", "medical", "dental", "vision", "pharmacy",
+                           "benefits", "plan", "plans", "service", "services", "secure", "access", "online", "portal",
+                           "portals", "connect", "network", "support", "center", "centre", "central", "hub",
+                           "group", "global"})
+"""Words a portal's or payer's brand is built of besides its name ("Cigna Healthcare · Member
+Services · Secure Access", "Cigna Broker Commission Center"), never what a page is about."""
+
 _COPYRIGHT = re.compile(r"(?:©|\(c\)|\bcopyright\b)\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?)?[\s,.]*(.{0,60})", re.IGNORECASE)
 """A copyright notice and what follows it: the owner it names says whose page this is."""
 
@@ -160,7 +167,14 @@ def _impersonation(found: FindingList, judge: HostJudge, snapshot: PageSnapshot,
         places += [("masthead", line) for line in _mastheads(frame)]
         # Unlike a mention ("we accept Cigna"), a copyright notice claims the page for its owner.
         places += [("copyright notice", owner) for owner in _copyright_owners(f"{frame.text}\n{frame.nav_text}")]
+    portal_names = tuple(n for n in names if n.shown == n.portal.name)
     for frame in login_frames:
+        # The form's own instructions naming the portal whose credentials it asks for ("Enter the
+        # user ID you use for CignaforHCP"): a portal's name, never a payer's ("we accept Cigna").
+        for form in frame.forms:
+            hit = find_name(form.text, portal_names) if form.text else None
+            if hit is not None:
+                places.append(("login form", form.text))
         places += [("login form", text) for i in frame.inputs if i.visible for text in (i.label, i.placeholder)]
         places += [("login form", b.text) for b in frame.buttons if b.visible]
         # the heading nearest a form may be the page's own ("Compare Cigna vs Aetna"): weighed as one
@@ -205,7 +219,7 @@ def _audience(hit: NameHit, vocab: Vocabulary) -> bool:
     offset = 0
     for word in text.split(" "):
         inside = any(start <= offset and offset + len(word) <= end for start, end in spans)
-        if not inside and word not in _LINK_WORDS:
+        if not inside and word not in _LINK_WORDS and word not in _PORTAL_WORDS:
             return False
         offset += len(word) + 1
     return True

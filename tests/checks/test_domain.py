@@ -242,3 +242,38 @@ def test_an_identifier_first_login_without_a_password_or_email_box_is_judged_too
     assert not any(f.has_login_fields for f in snap.frames)
     finding = impersonation(check(snap, CONFIG))
     assert finding is not None and finding.evidence["portal"] == "Cigna for Employers"
+
+
+def test_brand_words_around_a_name_still_present_it_but_news_words_do_not():
+    from ..portal_pages import login_page
+
+    # Given mastheads, headings and banners built of the name, brand words and whom they serve
+    shown = [
+        login_page("Sign in to review your claim", title="Member Sign In", url="https://claims-review.example.net/",
+                   text="CIGNA HEALTHCARE · MEMBER SERVICES · SECURE ACCESS\nSign in to review your claim"),
+        login_page("Cigna® Broker Commission Center", title="Commission Statements",
+                   url="https://commission-center.example.net/"),
+        _login("https://eft-update.example.net/", title="Payment notice", heading="Provider sign in",
+               alts=["Cigna Healthcare for health care professionals"]),
+    ]
+    for page in shown:
+        assert impersonation(check(page, CONFIG)) is not None, page.frames[0].title
+    # A blog's heading about the payer, with a reader login, presents nothing
+    blog = login_page("Cigna member news and updates", title="Benefits Blog", url="https://benefitsblog.example.com/")
+    assert impersonation(check(blog, CONFIG)) is None
+
+
+def test_a_login_form_that_asks_for_a_portals_credentials_by_name_presents_the_portal():
+    from ..portal_pages import box, button, form, frame, page
+
+    def one_form(text):
+        return page(frame(url="https://docs-review.example.net/", title="Secure Document Review",
+                          headings=("A document has been shared with your office",),
+                          forms=[form("A document has been shared with your office", text=text)],
+                          inputs=[box("User ID", autocomplete="username")], buttons=[button("Next")]),
+                    url="https://docs-review.example.net/")
+
+    finding = impersonation(check(one_form("Enter the user ID you use for CignaforHCP. User ID Next"), CONFIG))
+    assert finding is not None and finding.evidence["portal"] == "CignaforHCP"
+    # A payer's name in a form's text is a mention: a clinic's patient login "for Cigna members too"
+    assert impersonation(check(one_form("Patients with Cigna plans can sign in here too. User ID Next"), CONFIG)) is None
