@@ -16,7 +16,8 @@ import pytest
 from preflight.mock.certs import expired_cert, generate_cert, untrusted_cert
 from preflight.mock.server import MockPortal
 
-pytestmark = pytest.mark.e2e
+# serial: the bounded-run assertions are wall-clock bounds (--timeout + 5 s, + 15 s).
+pytestmark = [pytest.mark.e2e, pytest.mark.serial]
 FAULTS = Path(__file__).resolve().parent.parent.parent / "fixtures" / "faults"
 HOST = "cignaforhcp.cigna.com"
 SCHEMA = json.loads(resources.files("preflight").joinpath("schema/run.schema.json").read_text())
