@@ -27,8 +27,16 @@ demo: install browser
 tools: $(BIN)/python
 	sh scripts/ensure-tools.sh $(BIN)/python
 
+# Most of the suite waits on Chromium, servers and timeouts more than on a core: it runs in two
+# workers, a whole file each (module fixtures: one run-server pool, one corpus run). Tests marked
+# serial (wall-clock bounds, the hostile corpus that needs both cores) run after, in one process.
+# Both parts always run; either failing fails the target. WORKERS=0 runs the first part in-process.
+WORKERS ?= 2
+PYTEST  := $(BIN)/python -m pytest -q -p no:cacheprovider
+
 test: install-test browser tools lint
-	$(BIN)/python -m pytest -q -p no:cacheprovider
+	@status=0; $(PYTEST) -n $(WORKERS) --dist loadfile -m 'not serial' || status=$$?; \
+	$(PYTEST) -m serial || status=$$?; exit $$status
 
 lint: install-test
 	$(BIN)/ruff check preflight tests bench scripts fixtures/corpus/*.py fixtures/cookies/*.py

@@ -40,6 +40,8 @@ from preflight.rules.skew import estimate
 
 from .factories import default_allowlist, snapshot
 
+pytestmark = pytest.mark.serial  # offsets measured against real time, within 0.1 s: no second worker beside it
+
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "clock"
 HOST = "clock.example.test"
 UNSEEN_HOST = "unseen.example.test"

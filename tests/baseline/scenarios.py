@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-import time
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,10 +62,6 @@ class Played:
     scenarios: dict[str, PageSnapshot] = field(default_factory=dict)
     unchanged: list[PageSnapshot] = field(default_factory=list)
     clones: dict[str, PageSnapshot] = field(default_factory=dict)
-    plain: list[float] = field(default_factory=list)
-    """Seconds per visit of the untouched login without digests (for the overhead figure)."""
-    timed: list[float] = field(default_factory=list)
-    """Seconds per visit with digests."""
 
     def url(self, path: str, host: str = OFFICIAL) -> str:
         return f"https://{host}{path}"
@@ -124,12 +119,6 @@ async def play(workdir: Path, unchanged_runs: int = UNCHANGED_RUNS) -> Played:
                 played.unchanged.append(await session.visit(played.url("/login/"), OPTIONS))
             for host in CLONES:
                 played.clones[host] = await session.visit(played.url("/login/", host), OPTIONS)
-            for _ in range(3):
-                for digests, times in ((False, played.plain), (True, played.timed)):
-                    began = time.monotonic()
-                    await session.visit(played.url("/login/"), CaptureOptions(timeout_s=20, settle_s=1.0,
-                                                                              integrity=digests))
-                    times.append(time.monotonic() - began)
     return played
 
 

@@ -6,8 +6,10 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from collections.abc import Sequence
 from importlib import resources
+from pathlib import Path
 
 import jsonschema
 import pytest
@@ -38,9 +40,16 @@ def run_check(portal: MockPortal, urls: Sequence[str], *extra: str, tmpdir=None)
     return subprocess.run(args + list(extra), capture_output=True, text=True, timeout=120, env=env)
 
 
-def test_official_provider_portal_passes_with_schema_valid_json(portal, tmp_path):
-    result = run_check(portal, [portal.url("cignaforhcp.cigna.com"), portal.url("cignaforhcp.com")], "--json",
-                       tmpdir=tmp_path)
+def test_official_provider_portal_passes_with_schema_valid_json(portal):
+    # A short TMPDIR of its own: Chromium's socket paths there must stay under 108 bytes (a
+    # pytest-xdist worker's tmp_path is longer, by its popen-gwN, than Chromium starts with).
+    with tempfile.TemporaryDirectory(prefix="pfk-") as temp_dir:
+        run_dir = Path(temp_dir)
+        result = run_check(portal, [portal.url("cignaforhcp.cigna.com"), portal.url("cignaforhcp.com")], "--json",
+                           tmpdir=run_dir)
+        # No Chromium outlives the run, and its temporary profile is gone.
+        still_running = browsers_started_under(run_dir)
+        left_behind = [p.name for p in run_dir.iterdir() if p.name.startswith("playwright")]
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     jsonschema.validate(report, SCHEMA)
@@ -48,9 +57,8 @@ def test_official_provider_portal_passes_with_schema_valid_json(portal, tmp_path
     assert first["verdict"] == "pass" and first["http_status"] == 200
     assert second["redirects"] == ["https://cignaforhcp.com/", "https://cignaforhcp.cigna.com/"]
     assert any(f["code"] == "domain.official" for f in first["findings"])
-    # No Chromium outlives the run, and its temporary profile is gone.
-    assert browsers_started_under(tmp_path) == set()
-    assert not any(p.name.startswith("playwright") for p in tmp_path.iterdir())
+    assert still_running == set()
+    assert left_behind == []
 
 
 def test_off_list_host_fails_with_exit_1(portal, tmp_path):

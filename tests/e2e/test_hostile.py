@@ -255,7 +255,8 @@ def _all_leaks(run: dict[str, Any], kind: str) -> list[tuple[str, str]]:
     return found + [("?", d) for d, leaks in stray if any(kind in x for x in leaks)]
 
 
-pytestmark = pytest.mark.e2e
+# serial: 85 pages at --jobs 4 with an 8 s timeout use both cores; beside another worker pages time out.
+pytestmark = [pytest.mark.e2e, pytest.mark.serial]
 
 
 def test_the_servers_ran_and_every_page_was_loaded(hostile_run):

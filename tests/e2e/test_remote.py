@@ -209,18 +209,21 @@ def test_traps_the_server_never_received_a_body_a_post_or_a_sentinel(trap_run):
     jsonschema.validate(report, SCHEMA)
 
 
-@pytest.mark.parametrize("page", TRAP_PAGES)
-def test_traps_each_attempt_is_reported_and_redacted(trap_run, page):
+# Not named ``page``: that is pytest-playwright's fixture, and a test asking for it gets its
+# session-scoped ``browser_name`` parameter, which moves these tests away from the rest of the
+# module (pytest groups by session parameters) and so runs ``pool`` and ``trap_run`` twice.
+@pytest.mark.parametrize("trap_page", TRAP_PAGES)
+def test_traps_each_attempt_is_reported_and_redacted(trap_run, trap_page):
     from tests.e2e.test_traps import MANIFEST
 
     report, _records = trap_run
-    trap = next(t for t in MANIFEST if t["page"] == page)
-    result = next(r for r in report["results"] if r["target"].endswith("/" + page))
+    trap = next(t for t in MANIFEST if t["page"] == trap_page)
+    result = next(r for r in report["results"] if r["target"].endswith("/" + trap_page))
     assert trap["sentinel"] not in json.dumps(result)
-    assert result["blocked_requests"], f"{page}: {trap['what']} was not reported"
+    assert result["blocked_requests"], f"{trap_page}: {trap['what']} was not reported"
     codes = {f["code"]: f["severity"] for f in result["findings"]}
     assert "submission.blocked" in codes or "submission.telemetry_blocked" in codes, codes
-    if page in CARRY_FIELD_VALUES:  # never called telemetry (test_traps.py asserts the same locally)
+    if trap_page in CARRY_FIELD_VALUES:  # never called telemetry (test_traps.py asserts the same locally)
         assert codes.get("submission.blocked") == "warn", codes
 
 

@@ -223,6 +223,7 @@ def test_a_bad_web_config_is_one_line(tmp_path):
     assert ran.returncode == 2 and ran.stderr.count("\n") == 1 and "bcrypt hash" in ran.stderr
 
 
+@pytest.mark.serial  # Prometheus' 5 s scrape timeout bounds a whole browser visit
 @tools.needs("prometheus")
 def test_a_real_prometheus_scrapes_probes_through_the_blackbox_relabelling(exporter, tmp_path):
     port = free_port()
