@@ -28,6 +28,7 @@ from dataclasses import dataclass, replace
 from preflight.checks.portal.loginform import LoginForm, login_chooser
 from preflight.checks.portal.vocabulary import (
     INSURANCE,
+    NEUTRAL,
     NOT_HEALTH,
     ROLE_NAMES,
     Hit,
@@ -384,6 +385,8 @@ def _url(urls: UrlWords, url: str, weight: float) -> list[Clue]:
     seen: set[tuple[str, str]] = set()
     clues: list[Clue] = []
     for _token, pattern, label, is_host in urls.hits(url_tokens(url)):
+        if label == NEUTRAL:
+            continue
         where = f"host {host}" if is_host else f"path /{_quote(path, 50)}"
         if (label, where) in seen:
             continue
