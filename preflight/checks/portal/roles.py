@@ -176,9 +176,14 @@ def decide(role_clues: list[Clue], health_clues: list[Clue], vocab: Vocabulary) 
     specific = _specific_health_context([c for c in health_clues if c.role != NOT_HEALTH], vocab)
     ranked = sorted(scores.items(), key=lambda item: (-item[1], ROLE_NAMES.index(item[0])))
     (best, top), (second, runner_up) = ranked[0], ranked[1]
+    named_for_care = False
     if not specific and top > 0 and not elsewhere:
         specific = _plan_site([c for c in health_clues if c.role != NOT_HEALTH],
                               [c for c in role_clues if c.role == best], vocab)
+        # "Practitioner sign in" on hollowayhealthfund.com.au: the site's name is all the
+        # health-care context such a page has, and the strong role anchor says whose login it is.
+        named_for_care = specific and any(c.zone == "url" and c.where.startswith("host ") and c.role == "health"
+                                          for c in health_clues)
     candidate = 0.0
     if top > 0:
         candidate = (1 - runner_up / top) * (1 - math.exp(-top / decision["confidence_scale"]))
@@ -190,7 +195,7 @@ def decide(role_clues: list[Clue], health_clues: list[Clue], vocab: Vocabulary) 
         why_not = f"the page reads as another kind of business ({_strongest(elsewhere, 1)[0]})"
     elif health == 0:
         why_not = "no health-care words on the page"
-    elif health < decision["min_health"] or not specific:
+    elif (health < decision["min_health"] and not named_for_care) or not specific:
         why_not = (f"no health-care context on the page (health-care evidence {health:g}"
                    + (f" < {decision['min_health']:g})" if specific else ", only generic words like 'health')"))
         unknown_confidence = 1 - 0.5 * min(1.0, health / decision["min_health"])
