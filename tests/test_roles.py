@@ -704,3 +704,14 @@ def test_german_hospital_portals_and_swiss_company_cover_and_a_tills_login():
     assert (classify(hospital).role, classify(company).role, classify(till).role) == \
         ("provider", "employer", "unknown"), classify(till).evidence
 
+
+def test_a_page_without_a_login_that_leads_to_no_account_has_no_role():
+    consultant = page(frame(title="Northfield Benefits Advisory | Employee benefits consulting",
+                            headings=["Benefits strategy for mid-size employers"],
+                            text="We help employers decide between fully insured and self-funded plans and "
+                                 "negotiate renewals with carriers.", url="https://www.northfieldadvisory.example/"))
+    landing = page(frame(title="Employers | Northfield Health Plan", headings=["Benefits strategy for employers"],
+                         text="Employers decide between fully insured and self-funded plans and manage renewals.",
+                         links=[link("Log in to the employer portal", "https://employer.northfieldhp.example/", "main")],
+                         url="https://www.northfieldhp.example/"))
+    assert (classify(consultant).role, classify(landing).role) == ("unknown", "employer")

@@ -132,11 +132,37 @@ def _without_login(snapshot: PageSnapshot, login: LoginForm, verdict: RoleVerdic
     if verdict.confidence < vocab.decision["min_confident"]:
         return _unknown(verdict, f"no login form, and the page leans only weakly to {verdict.role} "
                                  f"(confidence {verdict.confidence:.2f})")
+    if not _speaks_of_accounts(snapshot, login, vocab):
+        # A consultant's or a magazine's page addresses employers too; a portal's landing,
+        # sign-up, reset or maintenance page says how to get in (or that it is down).
+        return _unknown(verdict, "no login form, and nothing on the page leads to a login, a sign-up "
+                                 "or an account")
     # No login, but the page says whose site it is (a provider landing, sign-up or maintenance
     # page): that audience is its role, and the help desk learns where its login is from the
     # portal.login_elsewhere finding.
     return replace(verdict, evidence=("no login form: the page itself addresses "
                                       f"{verdict.role}s", *verdict.evidence))
+
+_ACCOUNT_WORDS = ("login", "portal", "signup", "reset", "recovery", "sso", "maintenance")
+
+def _speaks_of_accounts(snapshot: PageSnapshot, login: LoginForm, vocab: Vocabulary) -> bool:
+    """Is a page without a login form part of a portal at all: a link or button that signs in,
+    opens a portal, signs up or recovers an account, a title or heading saying so (or that the
+    portal is down), a sign-up, reset or recovery form, or an address naming an audience
+    (provider.example.com, /employers/, /login)? A newsletter box is not an account: a consultant's
+    marketing page addresses employers too."""
+    frame = snapshot.main_frame
+    controls = [link.text for link in frame.links] + [button.text for button in frame.buttons]
+    if any(text.strip() and len(text) <= 80 and any(vocab.intent(i, text) for i in _ACCOUNT_WORDS)
+           for text in controls):
+        return True
+    if any(text and vocab.intent(i, text) for text in (frame.title, *frame.headings) for i in _ACCOUNT_WORDS):
+        return True
+    if any(not why.startswith(("newsletter", "search", "message", "payment", "contact")) for why in login.rejected):
+        return True
+    # a portal's own address: provider.example.com/status, example.org/medical-providers/, /login
+    tokens = url_tokens(snapshot.final_url or frame.url)
+    return bool(vocab.role_urls.hits(tokens) or vocab.endpoints.hits(tokens))
 
 def page_purpose(snapshot: PageSnapshot, login: LoginForm, vocab: Vocabulary) -> str | None:
     """"a careers page (page title '... Careers')" when the page's title, first heading (outside
