@@ -377,3 +377,18 @@ def test_german_sign_in_hand_offs_with_the_verb_last_are_sso():
                           links=[link("Mit Institutionskarte (SMC-B) anmelden", "https://id.example-kasse.de/smcb"),
                                  link("Mit Ihrer Partner-ID einloggen", "https://id.example-kasse.de/")]))
     assert detect(snapshot).kind == "sso"
+
+
+def test_a_card_number_with_a_password_is_an_account_cards_login():
+    union = page(frame(title="Member Login - Ironworkers Local 12", headings=["Member Login"], forms=[form("Member Login")],
+                       inputs=[box("Card number"), password()], buttons=[button("Log in")]))
+    login = find_login_form(union, VOCAB)
+    assert login.kind == "password" and login.username is not None and login.username.label == "Card number"
+    # A gift card's balance check (card number and PIN) and a checkout stay no login
+    gift = page(frame(title="Check your balance", forms=[form("Gift card balance")],
+                      inputs=[box("Card number"), password("PIN")], buttons=[button("Check balance")]))
+    assert "payment" in not_a_login(gift).rejected[0]
+    checkout = page(frame(title="Checkout", forms=[form("Payment")],
+                          inputs=[box("Card number", autocomplete="cc-number"), password("Password")],
+                          buttons=[button("Pay now")]))
+    assert "payment" in not_a_login(checkout).rejected[0]

@@ -590,3 +590,128 @@ def test_the_portal_check_passes_only_names_it_shows_where_a_page_says_whose_it_
 def test_local_names_of_health_plans_and_medicare_sales_terms_are_health_care(text):
     verdict = classify(login_page("Acceso", title="Portal", url="https://portal.example/", text=text))
     assert verdict.role in ("employer", "broker") and verdict.health_context >= 3
+
+
+# --------------------------------------------------------------------------- batch 8: plan kinds and host names
+
+
+def test_a_host_label_holding_a_health_word_is_context_for_a_strongly_addressed_role():
+    fund = login_page("Practitioner sign in", title="Practitioner sign in", user_label="Email",
+                      url="https://practitioners.wattlebayhealthfund.example/")
+    assert classify(fund).role == "provider", classify(fund).evidence
+    # The same page on a host that names no health care stays unknown
+    plain = login_page("Practitioner sign in", title="Practitioner sign in", user_label="Email",
+                       url="https://practitioners.wattlebay.example/")
+    assert classify(plain).role == "unknown"
+
+
+def test_a_wealth_managers_advisor_login_on_a_commonwealth_host_stays_unknown():
+    wealth = login_page("Advisor sign in", title="Advisor Centre | Commonwealth Private", user_label="Advisor ID",
+                        url="https://advisors.commonwealthprivate.example/",
+                        text="Licensed advisors: see client portfolios, wealth management proposals and your "
+                             "compensation statements.")
+    assert classify(wealth).role == "unknown", classify(wealth).evidence
+    # An insurer's advisor centre that sells group benefits is a broker page
+    benefits = login_page("Advisor sign in", title="Advisor Centre | Tamarack Life", user_label="Advisor ID",
+                          url="https://advisors.tamaracklife.example/",
+                          text="Licensed advisors and group benefits consultants: request group quotes and see "
+                               "your block of business and compensation statements.")
+    assert classify(benefits).role == "broker", classify(benefits).evidence
+
+
+def test_a_multiemployer_funds_employers_and_participants_and_a_union_locals_dues_login():
+    employers = login_page("Contributing employer login", title="Employers | Riverbend Carpenters Funds",
+                           url="https://employers.riverbendcarpenters.example/",
+                           text="Signatory contractors submit monthly remittance reports and employer contributions "
+                                "to the Health and Welfare Fund. Payroll auditors: call the Fund Office.")
+    participants = login_page("Participant login", title="Participants | Riverbend Carpenters Funds",
+                              user_label="Participant ID", url="https://my.riverbendcarpenters.example/",
+                              text="Check your hours bank and eligibility for Health & Welfare benefits.")
+    union = login_page("Member login", title="Member Login | Carpenters Local 44", user_label="Card number",
+                       url="https://members.carpenterslocal44.example/",
+                       text="Pay your monthly dues and check the out-of-work list. Health & Welfare questions? "
+                            "They are answered by the Fund Office, not the Local.")
+    assert (classify(employers).role, classify(participants).role, classify(union).role) == \
+        ("employer", "member", "unknown"), (classify(employers).evidence, classify(union).evidence)
+
+
+def test_employee_assistance_program_counselors_and_hr_administrators():
+    counselors = login_page("Affiliate counselor sign in", title="Affiliate Counselor Sign In | Brightwell",
+                            user_label="Email", url="https://affiliates.brightwell.example/",
+                            text="Accept new EAP case referrals and see session authorizations for your cases.")
+    hr = login_page("Brightwell for Organizations", title="Brightwell for Organizations", user_label="Email",
+                    url="https://hr.brightwell.example/",
+                    text="HR leaders: view anonymized utilization reports of your employee assistance program and "
+                         "request critical incident support.")
+    assert (classify(counselors).role, classify(hr).role) == ("provider", "employer"), classify(hr).evidence
+
+
+def test_workers_comp_employer_services_and_a_car_insurers_loss_runs():
+    comp = login_page("Employer Services", title="Employer Services | Granite Comp", user_label="Email",
+                      url="https://employers.granitecomp.example/",
+                      text="Report a workplace injury, follow return-to-work plans and download loss runs.")
+    auto = login_page("Fleet customers", title="Fleet Services | Roadline Insurance", user_label="Email",
+                      url="https://fleet.roadlineins.example/",
+                      text="Commercial auto policyholders: report an accident, add a driver and download loss runs "
+                           "for your business.")
+    assert (classify(comp).role, classify(auto).role) == ("employer", "unknown"), classify(auto).evidence
+
+
+def test_quebec_group_insurance_administrators_and_care_providers():
+    admin = login_page("Espace administrateur de régime", title="Administrateurs de régime | Collectif Laurentides",
+                       user_label="Code d'utilisateur", url="https://admin.collectiflaurentides.example/",
+                       text="Ajoutez un nouvel employé et consultez la facture mensuelle de votre contrat "
+                            "d'assurance collective.")
+    care = login_page("Fournisseurs de soins", title="Services aux fournisseurs de soins | Collectif Laurentides",
+                      user_label="Numéro de fournisseur", url="https://soins.collectiflaurentides.example/",
+                      text="Dentistes et physiothérapeutes : transmettez vos demandes pour les personnes assurées.")
+    assert (classify(admin).role, classify(care).role) == ("employer", "provider")
+
+
+def test_a_sharing_ministrys_members_and_a_churchs_giving_login():
+    sharing = login_page("Sign in", title="Sign in | Cedar Hollow", url="https://www.cedarhollow.example/",
+                         text="Cedar Hollow is a health sharing ministry, not insurance. Sign in to submit a share "
+                              "request and follow your share requests.")
+    church = login_page("Member login", title="Online Giving | Grace Valley Church",
+                        url="https://give.gracevalleychurch.example/",
+                        text="Members: set up recurring tithes and donations, and pray for our health ministry.")
+    assert (classify(sharing).role, classify(church).role) == ("member", "unknown"), classify(church).evidence
+
+
+def test_uk_and_australian_health_funds_cover_practitioners_and_intermediaries():
+    cover = login_page("Sign in to your cover", title="Sign in", user_label="Email",
+                       url="https://members.kestrelmoor.example/",
+                       text="Check your hospital cover and extras cover limits.")
+    adviser = login_page("Intermediary sign in", title="Intermediaries | Kestrelmoor", user_label="Email",
+                         url="https://partners.kestrelmoor.example/",
+                         text="For intermediaries: quote private medical insurance for your clients and see your "
+                              "trail commission.")
+    assert (classify(cover).role, classify(adviser).role) == ("member", "broker")
+
+
+def test_german_hospital_portals_and_swiss_company_cover_and_a_tills_login():
+    hospital = login_page("Anmeldung Krankenhausportal", title="Krankenhausportal | Emsland Kasse",
+                          user_label="Benutzerkennung", url="https://portal.emslandkasse.example/",
+                          text="Für Krankenhäuser und Rehakliniken: Kostenübernahmen und Rückfragen des "
+                               "Medizinischen Dienstes.")
+    company = login_page("Anmelden im Unternehmensportal", title="Firmenkunden | Talblick Kasse",
+                         user_label="E-Mail", url="https://firmenkunden.talblickkasse.example/",
+                         text="Für Personalabteilungen: Krankentaggeld- und UVG-Meldungen erfassen, Lohnsummen "
+                              "deklarieren.")
+    till = login_page("Anmelden", title="Bistrokasse | Anmelden", user_label="E-Mail",
+                      url="https://app.bistrokasse.example/",
+                      text="Ihr Kassensystem: Kassenbuch, Tagesabschluss und Mitarbeiter verwalten.")
+    assert (classify(hospital).role, classify(company).role, classify(till).role) == \
+        ("provider", "employer", "unknown"), classify(till).evidence
+
+
+def test_a_page_without_a_login_that_leads_to_no_account_has_no_role():
+    consultant = page(frame(title="Northfield Benefits Advisory | Employee benefits consulting",
+                            headings=["Benefits strategy for mid-size employers"],
+                            text="We help employers decide between fully insured and self-funded plans and "
+                                 "negotiate renewals with carriers.", url="https://www.northfieldadvisory.example/"))
+    landing = page(frame(title="Employers | Northfield Health Plan", headings=["Benefits strategy for employers"],
+                         text="Employers decide between fully insured and self-funded plans and manage renewals.",
+                         links=[link("Log in to the employer portal", "https://employer.northfieldhp.example/", "main")],
+                         url="https://www.northfieldhp.example/"))
+    assert (classify(consultant).role, classify(landing).role) == ("unknown", "employer")

@@ -135,3 +135,21 @@ def test_a_bad_override_names_the_file_and_key(tmp_path, content, key):
 def test_a_missing_override_file_is_a_config_error(tmp_path):
     with pytest.raises(ConfigError, match="cannot read"):
         load_vocabulary(tmp_path / "missing.toml")
+
+
+def health_url_labels(url):
+    return [(token, label) for token, _pattern, label, is_host in VOCAB.health_urls.hits(url_tokens(url)) if is_host]
+
+
+def test_a_host_label_holding_a_health_word_anywhere_names_health_care():
+    assert ("wattlebayhealthfund", "health") in health_url_labels("https://members.wattlebayhealthfund.example/")
+    assert ("myhealthplan", "health") in health_url_labels("https://www.myhealthplan.example/")
+    assert ("ostfriesenkasse", "health") in health_url_labels("https://kliniken.ostfriesenkasse.example/")
+    # "commonwealth" and "stealth" hold "wealth" and "ealth", not "health"; "occidental" holds
+    # "dental" and is used up; a savings bank is a "-kasse" too, and the longer word wins
+    assert health_url_labels("https://advisors.commonwealthprivate.example/") == []
+    assert health_url_labels("https://app.stealthmail.example/") == []
+    assert ("occidentaltrust", "neutral") in health_url_labels("https://online.occidentaltrust.example/")
+    assert ("sparkasse", "not_health") in health_url_labels("https://banking.sparkasse.example/")
+    # "-kasse" only as an ending: a till software's "kassenprofi" is not a health fund
+    assert health_url_labels("https://app.kassenprofi.example/") == []

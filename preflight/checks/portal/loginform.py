@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from preflight.checks.portal.formfields import (
     IDENTIFIERS,
@@ -215,7 +215,17 @@ def _judge(group: _Group, vocab: Vocabulary, title: str, path: str, page_heading
     verdict = _Verdict(None, 0.0, fields, None, [], account_form=bool(passwords))
     if not entries:
         return verdict
-    if any(f.kind == "card" for f in entries):
+    cards = [f for f in entries if f.kind == "card"]
+    if (len(cards) == 1 and len(passwords) == 1 and not cards[0].autocomplete.startswith("cc-")
+            and "pin" not in normalize(passwords[0].label).split()):
+        # "Card number" + "Password": a payment form never asks for a password, so the card is the
+        # account's own (a union card, a library or loyalty card), the identifier of a login. A
+        # card number with a PIN is a gift card's balance check or a payment, not an account.
+        account_card = replace(cards[0], kind="username")
+        fields = [account_card if f is cards[0] else f for f in fields]
+        entries = [account_card if f is cards[0] else f for f in entries]
+        verdict.fields = fields
+    elif cards:
         verdict.rejected = f"payment form {label}"
         return verdict
     if len(passwords) >= 2:

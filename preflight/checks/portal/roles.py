@@ -28,6 +28,7 @@ from dataclasses import dataclass, replace
 from preflight.checks.portal.loginform import LoginForm, login_chooser
 from preflight.checks.portal.vocabulary import (
     INSURANCE,
+    NEUTRAL,
     NOT_HEALTH,
     ROLE_NAMES,
     Hit,
@@ -131,11 +132,37 @@ def _without_login(snapshot: PageSnapshot, login: LoginForm, verdict: RoleVerdic
     if verdict.confidence < vocab.decision["min_confident"]:
         return _unknown(verdict, f"no login form, and the page leans only weakly to {verdict.role} "
                                  f"(confidence {verdict.confidence:.2f})")
+    if not _speaks_of_accounts(snapshot, login, vocab):
+        # A consultant's or a magazine's page addresses employers too; a portal's landing,
+        # sign-up, reset or maintenance page says how to get in (or that it is down).
+        return _unknown(verdict, "no login form, and nothing on the page leads to a login, a sign-up "
+                                 "or an account")
     # No login, but the page says whose site it is (a provider landing, sign-up or maintenance
     # page): that audience is its role, and the help desk learns where its login is from the
     # portal.login_elsewhere finding.
     return replace(verdict, evidence=("no login form: the page itself addresses "
                                       f"{verdict.role}s", *verdict.evidence))
+
+_ACCOUNT_WORDS = ("login", "portal", "signup", "reset", "recovery", "sso", "maintenance")
+
+def _speaks_of_accounts(snapshot: PageSnapshot, login: LoginForm, vocab: Vocabulary) -> bool:
+    """Is a page without a login form part of a portal at all: a link or button that signs in,
+    opens a portal, signs up or recovers an account, a title or heading saying so (or that the
+    portal is down), a sign-up, reset or recovery form, or an address naming an audience
+    (provider.example.com, /employers/, /login)? A newsletter box is not an account: a consultant's
+    marketing page addresses employers too."""
+    frame = snapshot.main_frame
+    controls = [link.text for link in frame.links] + [button.text for button in frame.buttons]
+    if any(text.strip() and len(text) <= 80 and any(vocab.intent(i, text) for i in _ACCOUNT_WORDS)
+           for text in controls):
+        return True
+    if any(text and vocab.intent(i, text) for text in (frame.title, *frame.headings) for i in _ACCOUNT_WORDS):
+        return True
+    if any(not why.startswith(("newsletter", "search", "message", "payment", "contact")) for why in login.rejected):
+        return True
+    # a portal's own address: provider.example.com/status, example.org/medical-providers/, /login
+    tokens = url_tokens(snapshot.final_url or frame.url)
+    return bool(vocab.role_urls.hits(tokens) or vocab.endpoints.hits(tokens))
 
 def page_purpose(snapshot: PageSnapshot, login: LoginForm, vocab: Vocabulary) -> str | None:
     """"a careers page (page title '... Careers')" when the page's title, first heading (outside
@@ -175,9 +202,14 @@ def decide(role_clues: list[Clue], health_clues: list[Clue], vocab: Vocabulary) 
     specific = _specific_health_context([c for c in health_clues if c.role != NOT_HEALTH], vocab)
     ranked = sorted(scores.items(), key=lambda item: (-item[1], ROLE_NAMES.index(item[0])))
     (best, top), (second, runner_up) = ranked[0], ranked[1]
+    named_for_care = False
     if not specific and top > 0 and not elsewhere:
         specific = _plan_site([c for c in health_clues if c.role != NOT_HEALTH],
                               [c for c in role_clues if c.role == best], vocab)
+        # "Practitioner sign in" on hollowayhealthfund.com.au: the site's name is all the
+        # health-care context such a page has, and the strong role anchor says whose login it is.
+        named_for_care = specific and any(c.zone == "url" and c.where.startswith("host ") and c.role == "health"
+                                          for c in health_clues)
     candidate = 0.0
     if top > 0:
         candidate = (1 - runner_up / top) * (1 - math.exp(-top / decision["confidence_scale"]))
@@ -189,7 +221,7 @@ def decide(role_clues: list[Clue], health_clues: list[Clue], vocab: Vocabulary) 
         why_not = f"the page reads as another kind of business ({_strongest(elsewhere, 1)[0]})"
     elif health == 0:
         why_not = "no health-care words on the page"
-    elif health < decision["min_health"] or not specific:
+    elif (health < decision["min_health"] and not named_for_care) or not specific:
         why_not = (f"no health-care context on the page (health-care evidence {health:g}"
                    + (f" < {decision['min_health']:g})" if specific else ", only generic words like 'health')"))
         unknown_confidence = 1 - 0.5 * min(1.0, health / decision["min_health"])
@@ -384,6 +416,8 @@ def _url(urls: UrlWords, url: str, weight: float) -> list[Clue]:
     seen: set[tuple[str, str]] = set()
     clues: list[Clue] = []
     for _token, pattern, label, is_host in urls.hits(url_tokens(url)):
+        if label == NEUTRAL:
+            continue
         where = f"host {host}" if is_host else f"path /{_quote(path, 50)}"
         if (label, where) in seen:
             continue

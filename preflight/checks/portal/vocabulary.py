@@ -193,16 +193,26 @@ class UrlWords:
         self.entries = dict(entries)
 
     def hits(self, tokens: Iterable[tuple[str, bool]]) -> list[tuple[str, str, str, bool]]:
-        """``(token, is_host_label)`` -> ``(token, pattern, label, is_host_label)`` per matching token."""
+        """``(token, is_host_label)`` -> ``(token, pattern, label, is_host_label)`` per matching token.
+
+        Where several patterns match a token, the one with the most letters wins (ties: the first
+        listed): "sparkasse" (a bank) beats "*kasse" (a health fund), "occidental" (neutral) beats
+        "*dental*". A ``neutral`` match uses the token up and is reported like any other."""
         found = []
         for token, is_host in tokens:
+            best: tuple[str, str] | None = None
             for pattern, label in self.entries.items():
-                if _url_match(pattern, token, is_host):
-                    found.append((token, pattern, label, is_host))
-                    break
+                if _url_match(pattern, token, is_host) and (
+                        best is None or len(pattern.strip("*")) > len(best[0].strip("*"))):
+                    best = (pattern, label)
+            if best is not None:
+                found.append((token, best[0], best[1], is_host))
         return found
 
 def _url_match(pattern: str, token: str, is_host: bool) -> bool:
+    if pattern.startswith("*") and pattern.endswith("*") and len(pattern) > 2:
+        # "*health*": a host label holding the word anywhere ("hollowayhealthfund", "myhealthplan")
+        return is_host and pattern[1:-1] in token and len(token) > len(pattern) - 2
     if pattern.startswith("*"):
         return is_host and token.endswith(pattern[1:]) and len(token) > len(pattern) - 1
     if pattern.endswith("*"):
@@ -366,7 +376,7 @@ def _validate(data: Mapping[str, Any], source: str, partial: bool) -> None:
     for key, value in health.items():
         if key == "zones":
             numbers("health.zones", _HEALTH_ZONE_KEYS, value)
-        elif key in (*TIER_NAMES, "url", "neutral"):
+        elif key in (*TIER_NAMES, "url", "url_neutral", "neutral"):
             words(f"health.{key}", value)
         else:
             fail(f"health.{key}", "unknown key")
@@ -461,7 +471,10 @@ def _build(data: Mapping[str, Any], source: str) -> Vocabulary:
                 key = normalize_term(term)
                 if key not in health_entries or tiers[tier] > health_entries[key][1]:
                     health_entries[key] = (label, tiers[tier])
-    health_urls = {token.lower(): "health" for token in data["health"].get("url", [])}
+    # Host labels that hold a health word but are about something else ("occidental"): neutral.
+    health_urls = {token.lower(): NEUTRAL for token in data["health"].get("url_neutral", [])}
+    for token in data["health"].get("url", []):
+        health_urls.setdefault(token.lower(), "health")
     for token in data.get("not_health", {}).get("url", []):
         health_urls.setdefault(token.lower(), NOT_HEALTH)
     intents = {name: Phrases(data["intent"].get(name, [])) for name in INTENTS}
