@@ -715,3 +715,32 @@ def test_a_page_without_a_login_that_leads_to_no_account_has_no_role():
                          links=[link("Log in to the employer portal", "https://employer.northfieldhp.example/", "main")],
                          url="https://www.northfieldhp.example/"))
     assert (classify(consultant).role, classify(landing).role) == ("unknown", "employer")
+
+
+def test_a_software_vendors_demo_page_without_a_login_is_nobodys_portal():
+    from .portal_pages import frame, link, page
+
+    text = ("Open enrollment your employees will finish\nGuide your employees through medical, dental and vision "
+            "benefits, then send elections to your carriers.\nRequest a demo\nWork email\nCompany")
+    vendor = page(frame(url="https://www.benefitsflow.example/", title="BenefitsFlow | Benefits Software for Employers",
+                        headings=["Open enrollment your employees will finish", "Request a demo"], text=text,
+                        links=[link("Log in", "https://app.benefitsflow.example/login", region="nav")]))
+    verdict = classify(vendor)
+    assert verdict.role == "unknown" and "vendor page" in verdict.evidence[0]
+    # A health plan's employer page without a login, that says whose portal it leads to, keeps its role
+    plan = page(frame(url="https://www.acmehealth.example/employers/", title="Employers | Acme Health Plan",
+                      headings=["For employers"],
+                      text="For employers\nManage your group's health plan coverage, billing and eligibility.",
+                      links=[link("Employer portal login", "https://employer.acmehealth.example/login", region="main")]))
+    assert classify(plan).role == "employer"
+
+
+def test_a_medical_societys_member_login_is_the_societys_not_a_health_plans():
+    society = login_page("Member login", title="Member Login | Ridgefield County Medical Society",
+                         url="https://members.ridgefieldmed.example/login",
+                         text="Member login\nRenew your dues, access CME transcripts and the physicians' directory.")
+    assert classify(society).role == "unknown"
+    plan = login_page("Member login", title="Member Login | Ridgefield Health Plan",
+                      url="https://members.ridgefieldhealth.example/login",
+                      text="Member login\nSee your claims, print your ID card and find a doctor in your network.")
+    assert classify(plan).role == "member"

@@ -97,13 +97,21 @@ def classify_role(snapshot: PageSnapshot, login: LoginForm, vocab: Vocabulary,
                      for name in payer_names]
     role_clues = resolve_senses(role_clues, vocab)
     purpose = page_purpose(snapshot, login, vocab)
+    label = purpose.split(" page (", 1)[0].removeprefix("a ").removeprefix("an ") if purpose else ""
     if purpose:
         # "Physicians" on a careers login are applicants; only strong words keep their weight.
+        # The purpose's own audience ("Member login" at a medical society) counts for nothing.
         factor = vocab.decision["off_purpose"]
-        role_clues = [c if c.tier >= vocab.tiers["strong"] else replace(c, points=c.points * factor)
+        shared = vocab.purpose_audiences.get(label, ())
+        role_clues = [replace(c, points=0.0) if c.role in shared
+                      else c if c.tier >= vocab.tiers["strong"] else replace(c, points=c.points * factor)
                       for c in role_clues]
     verdict = _without_login(snapshot, login, decide(role_clues, health_clues, vocab), vocab)
-    if purpose and verdict.role == UNKNOWN:
+    if purpose and label in vocab.foreign_purposes and not login.found and verdict.role != UNKNOWN:
+        # No login, and the page is for something else (a vendor's demo page, a job listing):
+        # whoever it addresses, it is nobody's portal.
+        verdict = _unknown(verdict, f"{purpose} without a login form: no portal page")
+    elif purpose and verdict.role == UNKNOWN:
         verdict = replace(verdict, evidence=(f"{purpose}: its role words weigh less", *verdict.evidence))
     return verdict
 

@@ -284,6 +284,12 @@ class Vocabulary:
     purposes: Lexicon
     """Words of pages for something other than a portal; label: the purpose (``careers`` ...)."""
     purpose_urls: UrlWords
+    purpose_audiences: Mapping[str, tuple[str, ...]]
+    """Per purpose, the roles that purpose's own audience shares a name with (an association's
+    "members"): their words weigh less on such a page whatever their tier."""
+    foreign_purposes: frozenset[str]
+    """Purposes (``plan_site = false``) whose pages are never a plan's: a vendor's, an association's.
+    Without a login such a page gets no role, whoever it addresses."""
     cross_link_cues: Phrases
     redirect_cues: Phrases
     brands: tuple[tuple[re.Pattern[str], str], ...]
@@ -389,9 +395,15 @@ def _validate(data: Mapping[str, Any], source: str, partial: bool) -> None:
         if not isinstance(table, Mapping):
             fail(f"purpose.{purpose}", "must be a table with words and url")
         for key, value in table.items():
-            if key not in ("words", "url"):
-                fail(f"purpose.{purpose}.{key}", "unknown key (use words or url)")
+            if key not in ("words", "url", "audience", "plan_site"):
+                fail(f"purpose.{purpose}.{key}", "unknown key (use words, url, audience or plan_site)")
+            if key == "plan_site":
+                if not isinstance(value, bool):
+                    fail(f"purpose.{purpose}.plan_site", "must be true or false")
+                continue
             words(f"purpose.{purpose}.{key}", value)
+            if key == "audience" and any(role not in ROLE_NAMES for role in value):
+                fail(f"purpose.{purpose}.audience", f"unknown role (use {', '.join(ROLE_NAMES)})")
     for role, table in data.get("role", {}).items():
         if role not in (*ROLE_NAMES, NEUTRAL):
             fail(f"role.{role}", f"unknown role (use one of {', '.join((*ROLE_NAMES, NEUTRAL))})")
@@ -496,6 +508,9 @@ def _build(data: Mapping[str, Any], source: str) -> Vocabulary:
                           for term in table.get("words", [])}),
         purpose_urls=UrlWords({token.lower(): name for name, table in data.get("purpose", {}).items()
                                for token in table.get("url", [])}),
+        purpose_audiences={name: tuple(table.get("audience", [])) for name, table in data.get("purpose", {}).items()},
+        foreign_purposes=frozenset(name for name, table in data.get("purpose", {}).items()
+                                   if table.get("plan_site", True) is False),
         cross_link_cues=Phrases(data["cues"].get("cross_link", [])),
         redirect_cues=Phrases(data["cues"].get("redirect", [])),
         brands=tuple((_brand_pattern(prefix), role) for role in ROLE_NAMES
