@@ -39,6 +39,9 @@
   const visible = (el) => {
     try {
       if (el.hidden) return false;
+      // Ancestors too: a closed <details> (content-visibility: hidden), display:none or
+      // visibility:hidden parents; getBoundingClientRect alone still measures such boxes.
+      if (el.checkVisibility && !el.checkVisibility({visibilityProperty: true, contentVisibilityAuto: true})) return false;
       const style = getComputedStyle(el);
       if (style.display === 'none' || style.visibility === 'hidden' || style.visibility === 'collapse') return false;
       if (parseFloat(style.opacity) === 0) return false;

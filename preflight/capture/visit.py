@@ -348,7 +348,10 @@ async def _quiet(awaitable: Awaitable[Any]) -> None:
 _LOGIN_FIELD = ", ".join([*(f"input[type={t}]" for t in LOGIN_INPUT_TYPES), "input[autocomplete~=username]"])
 """CSS for ``FrameFacts.has_login_fields``: the same rule, so capture waits for what checks look for."""
 
-_HAS_LOGIN_FIELD = f"() => !!document.querySelector({_LOGIN_FIELD!r})"
+_HAS_LOGIN_FIELD = (f"() => [...document.querySelectorAll({_LOGIN_FIELD!r})].some((e) => e.checkVisibility"
+                    " ? e.checkVisibility({visibilityProperty: true}) : e.getClientRects().length > 0)")
+"""A login field a person can see: one still hidden (a modal that opens after ``load``, the
+password box of a second step) does not end the wait for the page to settle."""
 
 
 def _on_request_failed(page: Page, request: Any, main_failed: asyncio.Future[str]) -> None:
@@ -364,8 +367,9 @@ def _on_request_failed(page: Page, request: Any, main_failed: asyncio.Future[str
 
 
 async def _settle(page: Page, deadline: float, settle_s: float, main_failed: asyncio.Future[str]) -> bool:
-    """Wait for ``load``; if no login field is there yet (a page rendered by script), wait for
-    network idle and then for one, each bounded by ``settle_s``. Never a fixed sleep.
+    """Wait for ``load``; if no visible login field is there yet (a page rendered by script, a
+    modal opened after ``load``), wait for network idle and then for one, each bounded by
+    ``settle_s``. Never a fixed sleep.
     Stops early if the main document's connection fails after it committed."""
     for state in ("domcontentloaded", "load"):
         loaded: asyncio.Future[Any] = asyncio.ensure_future(page.wait_for_load_state(state, timeout=_ms(deadline - 0.5)))
@@ -384,8 +388,8 @@ async def _settle(page: Page, deadline: float, settle_s: float, main_failed: asy
     if await _any_frame(page, _HAS_LOGIN_FIELD, deadline):
         return True
     try:
-        await page.wait_for_selector(_LOGIN_FIELD, state="attached", timeout=_ms(deadline - 0.5, min(settle_s, 1.0)))
-    except Exception:  # noqa: BLE001 - pages without a login field are fine
+        await page.wait_for_function(_HAS_LOGIN_FIELD, timeout=_ms(deadline - 0.5, min(settle_s, 1.0)))
+    except Exception:  # noqa: BLE001 - pages without a (visible) login field are fine
         pass
     return True
 

@@ -522,7 +522,11 @@ class MockPortal:
         server = self._server
         if server is not None:
             server.stopping.set()
-            server.shutdown()
+            # shutdown() waits, unbounded, for the accept loop to notice: bounded here, so a loop
+            # stuck in a client's handshake cannot hold Ctrl-C up (closing the socket wakes it).
+            stopper = threading.Thread(target=server.shutdown, name="mock-portal-stop", daemon=True)
+            stopper.start()
+            stopper.join(timeout=2 * STOP_GRACE_S)
             server.server_close()
             server.close_connections(STOP_GRACE_S)
         if self._thread is not None:

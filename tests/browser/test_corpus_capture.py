@@ -71,3 +71,43 @@ async def test_login_forms_in_frames_shadow_roots_and_late_pages_are_seen_live()
             assert login.in_shadow
         assert snapshot.blocked_requests == (), "reading a page must not make it send anything"
     assert time.monotonic() - started < 20
+
+
+async def test_fields_inside_a_closed_details_element_are_not_visible():
+    # A member login open, an employer login folded away in a closed <details>: a person sees one form
+    try:
+        choice = browser_mod.find_browser()
+    except BrowserNotFound as exc:
+        pytest.skip(str(exc))
+    from playwright.async_api import async_playwright
+
+    site = _corpus_site()
+    with site.serve_corpus() as port:
+        async with async_playwright() as playwright:
+            browser = await browser_mod.launch(playwright, browser_mod.LaunchOptions(choice, extra_args=site.browser_args(port)))
+            try:
+                snapshot = await capture(browser, site.page_url("iscritti.cassaaurora.it/index.html"), OPTIONS)
+            finally:
+                await browser.close()
+    seen = {i.name: i.visible for frame in snapshot.frames for i in frame.inputs}
+    assert seen == {"cf": True, "pw": True, "piva": False, "apw": False}
+
+
+async def test_a_login_modal_that_opens_after_load_is_captured_open():
+    # The fields are in the DOM, hidden, when `load` fires; the capture waits until one can be seen
+    try:
+        choice = browser_mod.find_browser()
+    except BrowserNotFound as exc:
+        pytest.skip(str(exc))
+    from playwright.async_api import async_playwright
+
+    site = _corpus_site()
+    with site.serve_corpus() as port:
+        async with async_playwright() as playwright:
+            browser = await browser_mod.launch(playwright, browser_mod.LaunchOptions(choice, extra_args=site.browser_args(port)))
+            try:
+                snapshot = await capture(browser, site.page_url("signin.latemodal-health.example/index.html"), OPTIONS)
+            finally:
+                await browser.close()
+    assert {i.name: i.visible for i in snapshot.frames[0].inputs} == {"u": True, "p": True}
+    assert find_login_form(snapshot, load_vocabulary()).kind == "password"
