@@ -32,8 +32,16 @@ def test_doctor_with_a_missing_browser_is_exit_3(tmp_path):
 
 def test_mock_portal_serves_logs_and_stops_on_ctrl_c(tmp_path):
     log = tmp_path / "requests.jsonl"
+    # Ctrl-C as a terminal sends it to a foreground command. A harness may hand its children SIGINT
+    # ignored or blocked (a background `make test &`, a test worker): measured, a mock portal left
+    # from a loaded CI run sat 14 minutes in its wait after the test's SIGINT.
+    def as_from_a_terminal() -> None:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+
     process = subprocess.Popen([sys.executable, "-m", "preflight", "mock-portal", "--port", "0", "--log", str(log)],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               preexec_fn=as_from_a_terminal)
     try:
         lines = []
         while not any("Ctrl-C" in line for line in lines):
@@ -51,7 +59,12 @@ def test_mock_portal_serves_logs_and_stops_on_ctrl_c(tmp_path):
         assert response.status == 200 and b"myCigna" in response.read()
     finally:
         process.send_signal(signal.SIGINT)
-        _out, err = process.communicate(timeout=20)
+        try:
+            _out, err = process.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()  # never leave it behind
+            process.communicate()
+            raise
     assert "Traceback" not in err
     assert process.returncode in (0, 130)
     record = json.loads(log.read_text().splitlines()[0])
