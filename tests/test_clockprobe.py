@@ -230,11 +230,14 @@ def test_loopback_error_is_well_within_50_ms(measured):
         assert result.uncertainty_seconds <= 0.05 and abs(result.skew_seconds + OFFSETS[path]) <= 0.05, path
 
 
-def test_slow_server_fewer_samples_wider_bar_still_true(measured):
+def test_slow_server_wider_bar_still_true(measured):
+    # Sample counts are not compared: a fast link now stops as soon as its one comb has proven
+    # +-50 ms, which can take two requests (the boundary right after the first), so the count says
+    # nothing about the link. The bar does: a slow server's comb is sparser, its interval wider.
     assert_measured(measured, "/slow", OFFSETS["/slow"], max_error=None)  # within its own error bar
     slow = estimate(measured["/slow"][0])
     fast = estimate(measured["/exact"][0])
-    assert slow.samples < fast.samples and slow.uncertainty_seconds > fast.uncertainty_seconds
+    assert slow.uncertainty_seconds > fast.uncertainty_seconds
 
 
 @pytest.mark.parametrize("path, words", [("/no-date", "no Date header"), ("/garbled-date", "not a valid date"),
