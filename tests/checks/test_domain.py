@@ -277,3 +277,9 @@ def test_a_login_form_that_asks_for_a_portals_credentials_by_name_presents_the_p
     assert finding is not None and finding.evidence["portal"] == "CignaforHCP"
     # A payer's name in a form's text is a mention: a clinic's patient login "for Cigna members too"
     assert impersonation(check(one_form("Patients with Cigna plans can sign in here too. User ID Next"), CONFIG)) is None
+
+
+def test_a_login_heading_in_portuguese_or_french_that_names_the_portal_presents_it():
+    for heading in ("Acesse sua conta myCigna", "Connectez-vous à votre espace myCigna"):
+        finding = impersonation(check(_login("https://conta-segura.example.com/", heading=heading), CONFIG))
+        assert finding is not None and finding.evidence["presented"][0]["where"] == "heading", heading
