@@ -286,7 +286,7 @@ class Vocabulary:
     purpose_urls: UrlWords
     purpose_audiences: Mapping[str, tuple[str, ...]]
     """Per purpose, the roles that purpose's own audience shares a name with (an association's
-    "members"): their words weigh less on such a page whatever their tier."""
+    "members"): their words count for nothing on such a page, whatever their tier."""
     foreign_purposes: frozenset[str]
     """Purposes (``plan_site = false``) whose pages are never a plan's: a vendor's, an association's.
     Without a login such a page gets no role, whoever it addresses."""
@@ -418,12 +418,12 @@ def _validate(data: Mapping[str, Any], source: str, partial: bool) -> None:
             if key not in ("words", "phrases"):
                 fail(f"senses.{name}.{key}", "unknown key (use words or phrases)")
             words(f"senses.{name}.{key}", value)
-    if not partial:
-        for name, table in data.get("senses", {}).items():
+    if not partial and data.get("senses"):
+        role_terms = {normalize_term(t) for role in ROLE_NAMES for tier in TIER_NAMES
+                      for t in data["role"].get(role, {}).get(tier, [])}
+        for name, table in data["senses"].items():
             for phrase in table.get("phrases", []):
-                key = normalize_term(phrase)
-                if not any(key in {normalize_term(t) for tier in TIER_NAMES for t in data["role"].get(role, {}).get(tier, [])}
-                           for role in ROLE_NAMES):
+                if normalize_term(phrase) not in role_terms:
                     fail(f"senses.{name}.phrases", f"{phrase!r} is not a role term (list it under a [role.*] tier)")
     for key, value in data.get("cues", {}).items():
         if key not in ("cross_link", "redirect"):
