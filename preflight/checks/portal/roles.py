@@ -96,8 +96,7 @@ def classify_role(snapshot: PageSnapshot, login: LoginForm, vocab: Vocabulary,
     health_clues += [Clue("health", strong, f"names the allowlisted payer '{name}'", name, strong, "title")
                      for name in payer_names]
     role_clues = resolve_senses(role_clues, vocab)
-    purpose = page_purpose(snapshot, login, vocab)
-    label = purpose.split(" page (", 1)[0].removeprefix("a ").removeprefix("an ") if purpose else ""
+    label, purpose = _purpose(snapshot, login, vocab) or ("", None)
     if purpose:
         # "Physicians" on a careers login are applicants; only strong words keep their weight.
         # The purpose's own audience ("Member login" at a medical society) counts for nothing.
@@ -175,6 +174,11 @@ def _speaks_of_accounts(snapshot: PageSnapshot, login: LoginForm, vocab: Vocabul
 def page_purpose(snapshot: PageSnapshot, login: LoginForm, vocab: Vocabulary) -> str | None:
     """"a careers page (page title '... Careers')" when the page's title, first heading (outside
     menus), login form heading or address says it is for something other than a portal."""
+    found = _purpose(snapshot, login, vocab)
+    return found[1] if found else None
+
+def _purpose(snapshot: PageSnapshot, login: LoginForm, vocab: Vocabulary) -> tuple[str, str] | None:
+    """``(purpose, the sentence page_purpose gives)``: the purpose's name (``careers`` ...) as well."""
     frame = snapshot.main_frame
     nav = normalize(frame.nav_text)
     headings = [h for h in frame.headings if not (nav and normalize(h) in nav)][:1]
@@ -183,9 +187,9 @@ def page_purpose(snapshot: PageSnapshot, login: LoginForm, vocab: Vocabulary) ->
     for where, text in places:
         hit = next(iter(vocab.purposes.hits(normalize(text))), None)
         if hit is not None:
-            return f"a {hit.label} page ({where} '{_quote(text)}')"
+            return hit.label, f"a {hit.label} page ({where} '{_quote(text)}')"
     for token, _pattern, label, is_host in vocab.purpose_urls.hits(url_tokens(snapshot.final_url or frame.url)):
-        return f"a {label} page ({'host' if is_host else 'path'} '{token}')"
+        return label, f"a {label} page ({'host' if is_host else 'path'} '{token}')"
     return None
 
 def _unknown(verdict: RoleVerdict, why: str) -> RoleVerdict:
@@ -216,8 +220,7 @@ def decide(role_clues: list[Clue], health_clues: list[Clue], vocab: Vocabulary) 
                               [c for c in role_clues if c.role == best], vocab)
         # "Practitioner sign in" on hollowayhealthfund.com.au: the site's name is all the
         # health-care context such a page has, and the strong role anchor says whose login it is.
-        named_for_care = specific and any(c.zone == "url" and c.where.startswith("host ") and c.role == "health"
-                                          for c in health_clues)
+        named_for_care = specific and _host_says_care(health_clues)
     candidate = 0.0
     if top > 0:
         candidate = (1 - runner_up / top) * (1 - math.exp(-top / decision["confidence_scale"]))
@@ -264,9 +267,18 @@ def _specific_health_context(health_clues: list[Clue], vocab: Vocabulary) -> boo
     own = [c for c in health_clues if c.role != INSURANCE]
     if any(c.tier >= vocab.tiers["medium"] for c in own):
         return True
-    named_host = any(c.zone == "url" and c.where.startswith("host ") for c in own)
-    insurer = len({c.term for c in health_clues if c.role == INSURANCE}) >= 2
-    return named_host and (insurer or any(c.zone == "title" and c.points > 0 for c in own))
+    return _host_says_care(own) and (_insurer_terms(health_clues) >= 2
+                                     or any(c.zone == "title" and c.points > 0 for c in own))
+
+
+def _host_says_care(health_clues: Iterable[Clue]) -> bool:
+    """The site's host name holds a health-care word ("larkspurhealth.com")."""
+    return any(c.role == "health" and c.zone == "url" and c.where.startswith("host ") for c in health_clues)
+
+
+def _insurer_terms(health_clues: Iterable[Clue]) -> int:
+    """How many different insurer's words ("premiums", "commissions") the page uses."""
+    return len({c.term for c in health_clues if c.role == INSURANCE})
 
 
 def _plan_site(health_clues: list[Clue], best_clues: list[Clue], vocab: Vocabulary) -> bool:
@@ -282,11 +294,9 @@ def _plan_site(health_clues: list[Clue], best_clues: list[Clue], vocab: Vocabula
     own = [c for c in health_clues if c.role != INSURANCE]
     anchored = any(c.points > 0 and c.tier >= vocab.tiers["strong"] and c.zone not in ("nav", "url")
                    for c in best_clues)
-    named_host = any(c.zone == "url" and c.where.startswith("host ") for c in own)
     # in the page's own sentences: "Pinnacle Ridge Health" in a title is a company name
     said = any(c.points > 0 and c.zone in ("main", "form", "heading") for c in own)
-    insurer = len({c.term for c in health_clues if c.role == INSURANCE}) >= 3
-    return anchored and (named_host or (said and insurer))
+    return anchored and (_host_says_care(own) or (said and _insurer_terms(health_clues) >= 3))
 
 
 def _strongest(clues: Iterable[Clue], limit: int = _EVIDENCE_SHOWN) -> list[str]:
