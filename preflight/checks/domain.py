@@ -66,8 +66,11 @@ def check(snapshot: PageSnapshot, config: CheckConfig) -> CheckResult:
     # The login the portal check finds may have no field a frame counts (identifier-first with a
     # plain text box, a sign-in hand-off): impersonation is judged on it all the same.
     login = find_login_form(snapshot, config.vocabulary)
-    signin_frames = list(dict.fromkeys(
-        [*login_frames, *([snapshot.frames[login.frame_index]] if login.found and login.frame_index < len(snapshot.frames) else [])]))
+    signin_frames = list(login_frames)
+    if login.found and login.frame_index < len(snapshot.frames):
+        login_frame = snapshot.frames[login.frame_index]
+        if not any(frame is login_frame for frame in signin_frames):
+            signin_frames.append(login_frame)
     for frame in login_frames:
         _form_targets(found, judge, frame, page_https)
         frame_host = host_of(frame.url)
