@@ -22,6 +22,8 @@ Kinds, as reported in ``results[].portal.login_form``:
 
 from __future__ import annotations
 
+import re
+
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -70,6 +72,9 @@ _TITLE = 1.5
 _PATH = 1.0
 
 _MIN_IDENTIFIER_FIRST = 4.0
+
+_BOX_LOGIN = 2.0
+"""A lone box whose own label says sign-in."""
 
 _ACCOUNT_NUMBERS = frozenset({"npi", "tin", "member-id", "group-id", "agent-id"})
 """Identifier boxes that only an account holder fills in (an e-mail or phone box may be anyone's)."""
@@ -228,6 +233,10 @@ def _judge(group: _Group, vocab: Vocabulary, title: str, path: str, page_heading
     elif cards:
         verdict.rejected = f"payment form {label}"
         return verdict
+    if _split_code(passwords):
+        # "Digit 1" ... "Digit 6": one PIN or access code typed a character per box, not a sign-up.
+        entries = [f for f in entries if f.kind != "password" or f is passwords[0]]
+        passwords = passwords[:1]
     if len(passwords) >= 2:
         # New + confirm (sign-up, reset) or current + new (change): never a login.
         changing = any(p.password_role == "current" for p in passwords) or _intent(vocab, "change_password", heading)
@@ -253,7 +262,22 @@ def _judge(group: _Group, vocab: Vocabulary, title: str, path: str, page_heading
     if passwords:
         return _judge_password(verdict, tally, entries, passwords[0])
     portal = next((t for t in (heading, title, *page_headings) if _intent(vocab, "portal", t)), None)
+    lone = entries[0] if len(entries) == 1 else None
+    if lone is not None and _intent(vocab, "login", lone.label):
+        # The box itself says what it is for: "Log in or sign up with your phone number".
+        tally.add(_BOX_LOGIN, f"box label '{lone.label[:60]}'")
     return _judge_identifier(verdict, tally, entries, next_points, portal)
+
+
+_SPLIT_CODE_BOXES = 4
+"""At least this many password boxes named alike (but for a digit) are one code typed a
+character per box ("Digit 1" ... "Digit 6"); two are a new and a confirmed password."""
+
+
+def _split_code(passwords: Sequence[Field]) -> bool:
+    if len(passwords) < _SPLIT_CODE_BOXES:
+        return False
+    return len({re.sub(r"[\d\s]+", "", f.label.lower()) for f in passwords}) == 1
 
 def _context_points(tally: _Tally, group: _Group, vocab: Vocabulary, heading: str, label: str, title: str,
                     path: str) -> float:

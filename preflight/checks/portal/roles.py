@@ -106,10 +106,11 @@ def classify_role(snapshot: PageSnapshot, login: LoginForm, vocab: Vocabulary,
                       else c if c.tier >= vocab.tiers["strong"] else replace(c, points=c.points * factor)
                       for c in role_clues]
     verdict = _without_login(snapshot, login, decide(role_clues, health_clues, vocab), vocab)
-    if purpose and label in vocab.foreign_purposes and not login.found and verdict.role != UNKNOWN:
-        # No login, and the page is for something else (a vendor's demo page, a job listing):
-        # whoever it addresses, it is nobody's portal.
-        verdict = _unknown(verdict, f"{purpose} without a login form: no portal page")
+    if purpose and label in vocab.foreign_purposes and verdict.role != UNKNOWN:
+        # The page is for something else that is never a plan's (a vendor's demo page or sign-in,
+        # a medical society's member login, a pharmacy's rewards): whoever it addresses, it is
+        # nobody's portal.
+        verdict = _unknown(verdict, f"{purpose}: not a health plan's portal")
     elif purpose and verdict.role == UNKNOWN:
         verdict = replace(verdict, evidence=(f"{purpose}: its role words weigh less", *verdict.evidence))
     return verdict
