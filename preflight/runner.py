@@ -16,19 +16,23 @@ import traceback
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from preflight.capture.session import BrowserSession, BrowserSpec
-from preflight.capture.visit import CaptureFailed, CaptureOptions
-from preflight.checks import CHECKS, PARTIAL_CHECKS, CheckConfig
-from preflight.config.allowlist import Allowlist
-from preflight.config.network import HostMapping
 from preflight.config.settings import Settings
 from preflight.config.targets import Target
-from preflight.model.baseline import BaselineDocument
-from preflight.model.report import CheckResult, RunReport, TargetError, TargetResult, Verdict
-from preflight.model.snapshot import PageSnapshot, ThirdPartyProbe
-from preflight.rules.redact import redact_url
+
+if TYPE_CHECKING:  # pragma: no cover
+    # Imported when first used: a run starts the browser's driver before it imports the
+    # capture, checks and report modules (``run_async``), so that the two overlap.
+    from preflight.capture.driver import DriverStart
+    from preflight.capture.session import BrowserSpec
+    from preflight.capture.visit import CaptureOptions
+    from preflight.checks import CheckConfig
+    from preflight.config.allowlist import Allowlist
+    from preflight.config.network import HostMapping
+    from preflight.model.baseline import BaselineDocument
+    from preflight.model.report import CheckResult, RunReport, TargetResult
+    from preflight.model.snapshot import PageSnapshot, ThirdPartyProbe
 
 MIN_RETRY_S = 2.0
 """A retry starts only when at least this much of the target's time is left."""
@@ -109,6 +113,8 @@ class RunSettings:
     """``--cdp``: a running Chrome/Edge (DevTools URL) to visit through."""
 
     def check_config(self) -> CheckConfig:
+        from preflight.checks import CheckConfig
+
         return CheckConfig.build(self.allowlist, self.settings, self.expect_role, baseline=self.baseline)
 
 
@@ -116,6 +122,9 @@ def run_checks(snapshot: PageSnapshot, config: CheckConfig,
                only: Sequence[str] | None = None) -> tuple[CheckResult, ...]:
     """Every registered check (or those named in ``only``) on one snapshot; a check that crashes
     becomes an error result."""
+    from preflight.checks import CHECKS
+    from preflight.model.report import CheckResult
+
     results = []
     for name, check in CHECKS.items():
         if only is not None and name not in only:
@@ -139,14 +148,31 @@ def as_targets(targets: Sequence[str | Target]) -> tuple[Target, ...]:
 
 
 async def run_async(given: Sequence[str | Target], settings: RunSettings, observer: RunObserver) -> RunReport:
+    started = time.time()
+    driver = None
+    if not settings.connect and not settings.cdp:
+        from preflight.capture.driver import DriverStart
+
+        # The driver (a Node process) boots first; what follows runs while it does.
+        driver = await DriverStart.begin()
+    try:
+        return await _run_started(given, settings, observer, started, driver)
+    finally:
+        if driver is not None:
+            await driver.stop()  # a no-op once the session has stopped it
+
+
+async def _run_started(given: Sequence[str | Target], settings: RunSettings, observer: RunObserver,
+                       started: float, driver: DriverStart | None) -> RunReport:
+    # The checks' tables (vocabulary, lookalike brands, suffix list) and the report modules are
+    # built and imported in a thread while the driver and browser start, not after the first visit.
+    config_ready = asyncio.ensure_future(asyncio.to_thread(_warm_config, settings))
     from preflight.capture.clockprobe import make_probe
+    from preflight.capture.session import BrowserSession
+    from preflight.capture.visit import CaptureOptions
+    from preflight.model.report import RunReport
 
     targets = as_targets(given)
-
-    started = time.time()
-    # The checks' tables (vocabulary, lookalike brands, suffix list) are built in a thread while
-    # the driver and browser start, not after the first visit.
-    config_ready = asyncio.ensure_future(asyncio.to_thread(_warm_config, settings))
     spec = browser_spec(settings)
     probe = make_probe(settings.mappings, settings.trust_certs, settings.allowlist) if settings.clock else None
     if probe is not None:
@@ -154,7 +180,7 @@ async def run_async(given: Sequence[str | Target], settings: RunSettings, observ
         for target in targets[:max(1, settings.jobs)]:
             probe.prefetch(target.url)
     try:
-        async with BrowserSession(spec, note=observer.note) as session:
+        async with BrowserSession(spec, note=observer.note, driver=driver) as session:
             semaphore = asyncio.Semaphore(max(1, settings.jobs))
             existing, visit_state = await session.existing_state(settings.profile_dir, settings.storage_state,
                                                                  settings.timeout_s)
@@ -230,6 +256,9 @@ async def check_target(session: VisitSession, target: Target, settings: RunSetti
                        slot: asyncio.Semaphore | None = None) -> TargetResult:
     """One target of a run (or one probe of the exporter): its visit, retries, ``--confirm``
     rechecks and evidence, inside ``slot`` (the run's ``--jobs``) for each visit."""
+    from preflight.model.report import Verdict
+    from preflight.rules.redact import redact_url
+
     # Only capture sees the target as typed; everything shown gets it redacted.
     shown = redact_url(target.url)
     label = target.name or shown
@@ -257,12 +286,17 @@ async def check_target(session: VisitSession, target: Target, settings: RunSetti
 
 
 def browser_spec(settings: RunSettings) -> BrowserSpec:
+    from preflight.capture.session import BrowserSpec
+
     return BrowserSpec(settings.browser_path, settings.browser_channel, settings.mappings, settings.trust_certs,
                        launch_timeout_s=settings.timeout_s, reachable_hosts=settings.allowlist.hosts,
                        profile_preferences=settings.profile_preferences, connect=settings.connect, cdp=settings.cdp)
 
 
 def _warm_config(settings: RunSettings) -> CheckConfig:
+    import preflight.reporters  # noqa: F401 - imported here, off the run's critical path
+    from preflight.model.snapshot import PageSnapshot
+
     config = settings.check_config()
     run_checks(PageSnapshot(requested_url=""), config)
     return config
@@ -272,6 +306,10 @@ async def visit_target(session: VisitSession, target: str, options: CaptureOptio
                        retries: int, observer: RunObserver, third_party: bool = True, shown: str = "") -> TargetResult:
     """One target, with retries of transient errors inside its ``timeout_s``; ``shown`` is the
     redacted target for notes. Anything but ``CaptureFailed`` and a timeout is a bug and propagates."""
+    from preflight.capture.visit import CaptureFailed
+    from preflight.checks import PARTIAL_CHECKS
+    from preflight.model.report import TargetError, TargetResult
+
     started = time.monotonic()
     deadline = started + options.timeout_s
     attempts = 0

@@ -94,12 +94,12 @@ def test_exit_codes():
 
 
 def test_a_crashing_check_becomes_an_error_result_and_others_still_run(monkeypatch):
-    import preflight.runner as runner
+    from preflight.checks import CHECKS
 
     def broken(_snapshot, _config):
         raise KeyError("boom")
 
-    monkeypatch.setitem(runner.CHECKS, "domain", broken)
+    monkeypatch.setitem(CHECKS, "domain", broken)
     results = run_checks(snapshot(), CheckConfig(default_allowlist()))
     by_name = {r.check: r for r in results}
     assert "KeyError" in by_name["domain"].error

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from preflight.capture import browser as browser_mod
 from preflight.capture import remote as remote_mod
+from preflight.capture.driver import DriverStart
 from preflight.capture.neterrors import classify_error
 from preflight.capture.visit import CaptureFailed, CaptureOptions, capture
 from preflight.config.network import HostMapping, spki_hash
@@ -62,8 +63,11 @@ class BrowserSession:
     Relaunched when it died (the batch carries on); ``relaunches`` counts how often.
     """
 
-    def __init__(self, spec: BrowserSpec, note: Callable[[str], None] | None = None) -> None:
+    def __init__(self, spec: BrowserSpec, note: Callable[[str], None] | None = None,
+                 driver: DriverStart | None = None) -> None:
         self.spec = spec
+        self._driver = driver
+        """A driver the caller started early (``DriverStart.begin``); else one is started here."""
         self._note = note or (lambda _message: None)
         self._pool: remote_mod.BrowserPool | None = None
         self._relaunches = 0
@@ -75,11 +79,12 @@ class BrowserSession:
         self.choice: browser_mod.BrowserChoice | None = None
 
     async def __aenter__(self) -> BrowserSession:
-        from playwright.async_api import async_playwright
-
-        spki = tuple(spki_hash(path) for path in self.spec.trust_certs)
+        driver = self._driver or await DriverStart.begin()
+        self._stack.push_async_callback(driver.stop)
         try:
-            self._playwright = await self._stack.enter_async_context(async_playwright())
+            # Computed while the driver boots.
+            spki = tuple(spki_hash(path) for path in self.spec.trust_certs)
+            self._playwright = await driver.playwright()
             if self.spec.remote:
                 await self._start_pool(self._playwright, spki)
                 return self

@@ -36,8 +36,9 @@ from preflight.rules.redact import redact_text, redact_url
 from preflight.status import ExitStatus
 
 if TYPE_CHECKING:  # pragma: no cover
+    from preflight.model.baseline import BaselineDocument
     from preflight.model.report import RunReport
-    from preflight.reporters import OutputFormat, RenderOptions
+    from preflight.reporters import RenderOptions
 
 T = TypeVar("T")
 
@@ -102,10 +103,9 @@ def check(ctx: click.Context, urls: Sequence[str], browser_path: str | None, bro
     Options come from, in order: the command line, PREFLIGHT_CHECK_<OPTION> environment variables,
     preflight.toml ([run], [output], allowlist), the defaults shown.
     """
+    # The reports and the checks are imported during the run, while the browser starts.
     from preflight.config.allowlist import load_allowlist
-    from preflight.config.baseline import load_baseline
     from preflight.config.targets import select_targets
-    from preflight.reporters import RenderOptions, render
     from preflight.runner import RunSettings, run
 
     check_settings = load_check_settings(config_path)
@@ -169,17 +169,19 @@ def check(ctx: click.Context, urls: Sequence[str], browser_path: str | None, bro
         screenshot_dir=screenshot_folder(screenshot_dir), expect_role=expect_role, clock=not no_clock,
         storage_state=storage_state, profile_dir=profile_dir, profile_preferences=preferences,
         evidence_dir=output_folder(evidence_dir, "--evidence"), keep_screenshot=html_file is not None,
-        baseline=load_baseline(baseline_path) if baseline_path else None,
+        baseline=baseline_of(baseline_path),
         connect=tuple(connect), cdp=cdp,
     )
     outputs = report_outputs(as_json, json_file, junit_file, metrics_file, html_file)
     for output_format, path in outputs:
-        check_writable(path, OPTION_OF[output_format.value])
+        check_writable(path, OPTION_OF[output_format])
     with ProgressObserver.for_stderr([t.label for t in targets]) as observer:
         report = run(targets, settings, observer)
+    from preflight.reporters import OutputFormat, RenderOptions, render
+
     options = RenderOptions(color=sys.stdout.isatty(), verbose=verbose)
     for output_format, path in outputs:
-        write_output(path, render(report, output_format, options))
+        write_output(path, render(report, OutputFormat(output_format), options))
     github_actions(report, options)
     status = report.exit_code(fail_on_warn=fail_on == "warn")
     if pushgateway and not push_metrics(report, pushgateway, push_job) and status is ExitStatus.OK:
@@ -189,6 +191,14 @@ def check(ctx: click.Context, urls: Sequence[str], browser_path: str | None, bro
         click.echo(f"preflight: error: internal error: the {', '.join(crashed)} check crashed (see the report) — "
                    "rerun with --traceback and report it", err=True)
     return status
+
+
+def baseline_of(path: str | None) -> BaselineDocument | None:
+    if not path:
+        return None
+    from preflight.config.baseline import load_baseline
+
+    return load_baseline(path)
 
 
 def push_metrics(report: RunReport, gateway: str, job: str) -> bool:
@@ -261,17 +271,17 @@ def policy_preferences(policies_from: str | None, browser_path: str | None, brow
 
 
 def report_outputs(as_json: bool, json_file: str | None, junit_file: str | None,
-                   metrics_file: str | None = None, html_file: str | None = None) -> list[tuple[OutputFormat, str]]:
-    """Which reports go where: ``--json`` and ``-`` mean stdout; the console report when nothing else is there."""
-    from preflight.reporters import OutputFormat
-
-    outputs: list[tuple[OutputFormat, str]] = []
+                   metrics_file: str | None = None, html_file: str | None = None) -> list[tuple[str, str]]:
+    """Which reports go where, as (``OutputFormat`` value, path): ``--json`` and ``-`` mean stdout;
+    the console report when nothing else is there. Values, not members: the reporters are
+    imported only after the run has started the browser."""
+    outputs: list[tuple[str, str]] = []
     if as_json:
-        outputs.append((OutputFormat.JSON, "-"))
+        outputs.append(("json", "-"))
     elif "-" not in (json_file, junit_file, metrics_file, html_file):
-        outputs.append((OutputFormat.CONSOLE, "-"))
-    for output_format, path in ((OutputFormat.JSON, json_file), (OutputFormat.JUNIT, junit_file),
-                                (OutputFormat.METRICS, metrics_file), (OutputFormat.HTML, html_file)):
+        outputs.append(("console", "-"))
+    for output_format, path in (("json", json_file), ("junit", junit_file),
+                                ("metrics", metrics_file), ("html", html_file)):
         if path:
             outputs.append((output_format, path))
     return outputs

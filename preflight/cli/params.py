@@ -142,11 +142,13 @@ def validate_existing_state(storage_state: str | None, profile_dir: str | None) 
 
 def load_check_settings(config_path: str | None) -> Settings:
     """preflight.toml, validated now (a bad vocabulary file too), not after the browser started."""
-    from preflight.checks.portal.vocabulary import load_vocabulary
     from preflight.config.settings import load_settings
 
     settings = load_settings(config_path)
     if settings.portal.vocabulary:
+        # Only then: importing the checks is left to the run, which does it while the browser starts.
+        from preflight.checks.portal.vocabulary import load_vocabulary
+
         load_vocabulary(settings.portal.vocabulary)
     return settings
 

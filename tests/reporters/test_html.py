@@ -143,10 +143,13 @@ def test_every_section_shape_renders():
 def test_the_cli_writes_html_through_the_format_enum():
     from preflight.cli.check import report_outputs
 
-    assert report_outputs(False, None, None, html_file="r.html") == [(OutputFormat.CONSOLE, "-"),
-                                                                     (OutputFormat.HTML, "r.html")]
-    assert report_outputs(False, None, None, html_file="-") == [(OutputFormat.HTML, "-")]
-    assert report_outputs(True, None, "j.xml", html_file="r.html") == [
+    def members(outputs: list[tuple[str, str]]) -> list[tuple[OutputFormat, str]]:
+        return [(OutputFormat(value), path) for value, path in outputs]  # each value names a member
+
+    assert members(report_outputs(False, None, None, html_file="r.html")) == [(OutputFormat.CONSOLE, "-"),
+                                                                              (OutputFormat.HTML, "r.html")]
+    assert members(report_outputs(False, None, None, html_file="-")) == [(OutputFormat.HTML, "-")]
+    assert members(report_outputs(True, None, "j.xml", html_file="r.html")) == [
         (OutputFormat.JSON, "-"), (OutputFormat.JUNIT, "j.xml"), (OutputFormat.HTML, "r.html")]
 
 
