@@ -76,6 +76,12 @@
   const forms = all('form');
   const formIndex = (el) => { const f = el.form || (el.closest && el.closest('form')); const i = f ? forms.indexOf(f) : -1; return i >= 0 ? i : null; };
   const attr = (el, name) => el.getAttribute(name) || '';
+  // An inline SVG's accessible name: its own <title> child (a logo drawn in SVG names itself there).
+  const svgTitle = (el) => {
+    if (el.tagName.toLowerCase() !== 'svg') return '';
+    const title = [...el.children].find((c) => c.tagName.toLowerCase() === 'title');
+    return title ? title.textContent || '' : '';
+  };
   const resolve = (u) => { try { return new URL(u, document.baseURI).href; } catch (e) { return String(u || ''); } };
   // The parent in the composed tree: steps out of a shadow root to its host.
   const parentOf = (el) => el.parentElement || (el.parentNode && el.parentNode.host) || null;
@@ -159,8 +165,13 @@
     })),
     scripts: all('script[src]').slice(0, 300).map((s) => s.src),
     // Logos name the site they belong to; their alt text is how a reader (and a spoof) says whose.
-    image_alts: all('img[alt],[role=img][aria-label],svg[aria-label]').filter(visible).slice(0, 30)
-      .map((el) => clip(attr(el, 'alt') || attr(el, 'aria-label'), 200)).filter(Boolean),
+    image_alts: all('img[alt],[role=img][aria-label],svg').filter(visible)
+      .map((el) => clip(attr(el, 'alt') || attr(el, 'aria-label') || svgTitle(el), 200)).filter(Boolean).slice(0, 30),
+    // The names a page gives itself outside its body: the site name of link previews, the name
+    // of an installed web app, the title of its favicon.
+    site_names: [...document.querySelectorAll(
+      'meta[property="og:site_name"],meta[name="application-name"],meta[name="apple-mobile-web-app-title"],link[rel~="icon"][title]')]
+      .slice(0, 10).map((el) => clip(attr(el, 'content') || attr(el, 'title'), 200)).filter(Boolean),
   };
   if (limits.boxes) {
     // Where the controls stand (viewport CSS px of this frame), aligned with the lists above:

@@ -102,4 +102,5 @@ def frame_facts(raw: Mapping[str, Any], name: str, parent_url: str | None, cross
         links=tuple(LinkFacts(**{**link, "href": redact_url(link.get("href", ""))}) for link in raw.get("links", ())),
         scripts=tuple(redact_url(s) for s in raw.get("scripts", ())),
         image_alts=tuple(raw.get("image_alts", ())),
+        site_names=tuple(raw.get("site_names", ())),
     )

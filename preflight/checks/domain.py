@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from preflight.checks.base import CheckConfig, FindingList
-from preflight.checks.portal.loginform import find_login_form, recovery_links
+from preflight.checks.portal.loginform import LoginForm, find_login_form, recovery_links
 from preflight.checks.portal.vocabulary import ROLE_NAMES, Vocabulary, normalize
 from preflight.config.allowlist import PACKAGED_SOURCE
 from preflight.model.report import CheckResult, Severity
@@ -78,7 +78,7 @@ def check(snapshot: PageSnapshot, config: CheckConfig) -> CheckResult:
             verdict = judge.judge_normalized(frame_host)
             if verdict.verdict != OFFICIAL:
                 _untrusted(found, verdict, "A frame holding login fields", code="login_frame_off_list", url=frame.url)
-    if signin_frames:
+    if signin_frames and not _foreign_purpose(snapshot, login, config):
         _impersonation(found, judge, snapshot, signin_frames, config)
         if config.baseline is not None:
             _clone_of(found, judge, snapshot, config)
@@ -107,7 +107,7 @@ def _portal_words(entry: dict[str, str]) -> str:
     return f"{name}{noun} ({entry['role']})"
 
 
-_REST_ALLOWED = {"title": 2, "heading": 2, "logo": 3, "masthead": 2}
+_REST_ALLOWED = {"title": 2, "heading": 2, "logo": 3, "site name": 3, "masthead": 2}
 
 """Words besides the name a title, heading, logo or masthead may hold and still be the name itself
 ("myCigna", "Cigna Healthcare"); with a sign-in or portal word any length will do, and so will a
@@ -145,9 +145,26 @@ def _copyright_owners(text: str) -> list[str]:
 def _mastheads(frame: FrameFacts) -> list[str]:
     """The first line of the frame's header landmark and of its text: where a site shows its name
     when no heading does (a banner ``div``, a custom element's shadow root)."""
-    lines = [next((line.strip() for line in block.split("\n") if line.strip()), "") for block in (frame.nav_text, frame.text)]
+    lines = [_first_line(block) for block in (frame.nav_text, frame.text)]
     # A name, not a sentence: short, and not ending like one.
     return [line for line in lines if line and len(line.split()) <= 8 and not line.endswith((".", "!", "?", ":"))]
+
+
+_FRAGMENT = 3
+"""Lines this short at the top of a block are pieces of one word ("my" / "Ci" / "gna": a
+wordmark split into elements so that no text node holds the name)."""
+
+
+def _first_line(block: str) -> str:
+    lines = [line.strip() for line in block.split("\n") if line.strip()][:8]
+    if not lines:
+        return ""
+    pieces = []
+    for line in lines:
+        if len(line) > _FRAGMENT:
+            break
+        pieces.append(line)
+    return "".join(pieces) if len(pieces) >= 2 else lines[0]
 
 
 def _impersonation(found: FindingList, judge: HostJudge, snapshot: PageSnapshot, login_frames: list[FrameFacts],
@@ -167,6 +184,7 @@ def _impersonation(found: FindingList, judge: HostJudge, snapshot: PageSnapshot,
     for frame in frames:
         places += [("title", frame.title)] + [("heading", h) for h in frame.headings[:8]]
         places += [("logo", alt) for alt in frame.image_alts[:10]]
+        places += [("site name", name) for name in frame.site_names[:5]]
         places += [("masthead", line) for line in _mastheads(frame)]
         # Unlike a mention ("we accept Cigna"), a copyright notice claims the page for its owner.
         places += [("copyright notice", owner) for owner in _copyright_owners(f"{frame.text}\n{frame.nav_text}")]
@@ -207,6 +225,14 @@ def _impersonation(found: FindingList, judge: HostJudge, snapshot: PageSnapshot,
               f"This login page calls itself '{first['name']}' ({first['where']}: '{first['text']}'), but {host} is "
               f"not an official {portal.payer} host: do not sign in there; the official address is {official}.",
               host=host, payer=portal.payer, portal=portal.name, official_host=official, presented=presented)
+
+
+def _foreign_purpose(snapshot: PageSnapshot, login: LoginForm, config: CheckConfig) -> bool:
+    """A page for something that is never a plan's portal (a careers site's candidate login, a
+    vendor's sign-in, a society's members): it may name the payer, it does not pose as its portal."""
+    from preflight.checks.portal.roles import page_purpose_label
+
+    return page_purpose_label(snapshot, login, config.vocabulary) in config.vocabulary.foreign_purposes
 
 
 def _audience(hit: NameHit, vocab: Vocabulary) -> bool:

@@ -134,6 +134,9 @@ class FrameFacts:
     """Set when the frame's DOM could not be read (detached, crashed)."""
     image_alts: tuple[str, ...] = omit_empty(())
     """Alt text (or ``aria-label``) of visible images: a logo says whose site this presents itself as."""
+    site_names: tuple[str, ...] = omit_empty(())
+    """The name the page gives itself in its head: ``og:site_name``, ``application-name``, the
+    favicon's title (shown in link previews, app shortcuts and bookmarks)."""
 
     @property
     def has_login_fields(self) -> bool:

@@ -87,7 +87,7 @@ def _payer_names(snapshot: PageSnapshot, login: LoginForm, config: CheckConfig) 
     frames = dict.fromkeys([snapshot.main_frame, *snapshot.frames[login.frame_index:login.frame_index + 1]])
     shown = []
     for frame in frames:
-        for text in (frame.title, *frame.headings[:4], *frame.image_alts[:6]):
+        for text in (frame.title, *frame.headings[:4], *frame.image_alts[:6], *frame.site_names[:3]):
             hit = find_name(text, names) if text else None
             if hit is not None and hit.name.shown not in shown:
                 shown.append(hit.name.shown)

@@ -23,7 +23,6 @@ Kinds, as reported in ``results[].portal.login_form``:
 from __future__ import annotations
 
 import re
-
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace

@@ -178,6 +178,11 @@ def page_purpose(snapshot: PageSnapshot, login: LoginForm, vocab: Vocabulary) ->
     found = _purpose(snapshot, login, vocab)
     return found[1] if found else None
 
+def page_purpose_label(snapshot: PageSnapshot, login: LoginForm, vocab: Vocabulary) -> str | None:
+    """The purpose's name (``careers``, ``vendor`` ...), or ``None`` for a page with none."""
+    found = _purpose(snapshot, login, vocab)
+    return found[0] if found else None
+
 def _purpose(snapshot: PageSnapshot, login: LoginForm, vocab: Vocabulary) -> tuple[str, str] | None:
     """``(purpose, the sentence page_purpose gives)``: the purpose's name (``careers`` ...) as well."""
     frame = snapshot.main_frame

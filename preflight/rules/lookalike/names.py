@@ -38,7 +38,16 @@ class NameHit:
 
 
 def fold(text: str) -> tuple[str, ...]:
-    """Lower case, accents and punctuation gone, camel-case kept whole: ``"myCigna"`` -> ``("mycigna",)``."""
+    """Lower case, accents and punctuation gone, camel-case kept whole: ``"myCigna"`` -> ``("mycigna",)``.
+
+    Read as a person reads it: invisible format characters (zero-width joiners, soft hyphens)
+    are dropped, and a letter of another script that looks like a Latin one is that letter
+    ("Cіgna" with a Cyrillic і is "cigna"; UTS #39 prototypes, as for host names)."""
+    if not text.isascii():
+        from preflight.rules.lookalike.skeleton import fold_char
+
+        text = "".join("" if unicodedata.category(ch) == "Cf" else ch if ch.isascii() else fold_char(ch)
+                       for ch in unicodedata.normalize("NFC", text))
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return tuple(re.sub(r"[^a-z0-9]+", " ", plain).split())

@@ -71,6 +71,11 @@ def _fold_char(char: str) -> str:
     return folded
 
 
+def fold_char(char: str) -> str:
+    """What a reader takes one non-ASCII character for (``а`` -> ``a``); public for names.fold."""
+    return _fold_char(char)
+
+
 def _decompose(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text).lower() if not unicodedata.combining(c))
 
