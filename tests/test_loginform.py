@@ -392,3 +392,30 @@ def test_a_card_number_with_a_password_is_an_account_cards_login():
                           inputs=[box("Card number", autocomplete="cc-number"), password("Password")],
                           buttons=[button("Pay now")]))
     assert "payment" in not_a_login(checkout).rejected[0]
+
+
+def test_a_pin_typed_a_digit_per_box_is_one_password():
+    from tests.portal_pages import button, form, frame, page, password
+
+    boxes = [password(f"Dígito {n}", inputmode="numeric") for n in range(1, 7)]
+    pin = page(frame(title="Entrar", headings=("Olá, Marta",), forms=[form("Introduza o seu código de acesso")],
+                     inputs=boxes, buttons=[button("Entrar")]))
+    assert find_login_form(pin, VOCAB).kind == "password-only"
+    # two boxes are still a new and a confirmed password
+    signup = page(frame(title="Create account", headings=("Create account",), forms=[form("Create account")],
+                        inputs=[password("Password"), password("Confirm password")], buttons=[button("Sign up")]))
+    assert find_login_form(signup, VOCAB).kind == "none"
+
+
+def test_a_phone_box_that_says_log_in_is_an_identifier_first_login():
+    from tests.portal_pages import box, button, form, frame, page
+
+    phone = page(frame(url="https://app.parkwhistle.example/login/", title="ParkWhistle", headings=("Park. Pay.",),
+                       forms=[form("Park. Pay.")], buttons=[button("Continue")],
+                       inputs=[box("Log in or sign up with your phone number", "tel", autocomplete="tel")]))
+    assert find_login_form(phone, VOCAB).kind == "identifier-first"
+    # a text-alerts box is not a login
+    alerts = page(frame(url="https://shop.example/", title="Shop", headings=("Get text alerts",),
+                        forms=[form("Get text alerts")], buttons=[button("Continue")],
+                        inputs=[box("Mobile number", "tel", autocomplete="tel")]))
+    assert find_login_form(alerts, VOCAB).kind == "none"

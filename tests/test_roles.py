@@ -744,3 +744,41 @@ def test_a_medical_societys_member_login_is_the_societys_not_a_health_plans():
                       url="https://members.ridgefieldhealth.example/login",
                       text="Member login\nSee your claims, print your ID card and find a doctor in your network.")
     assert classify(plan).role == "member"
+
+
+# --------------------------------------------------------------------------- batch 10/11 causes
+
+
+def test_insurance_alone_is_not_health_care():
+    # A life insurer's agent center: appointments, commissions, underwriting, "insurance"
+    text = ("Agent sign in\nLife insurance for families. Appointed agents and agencies: check contracting, "
+            "underwriting status and commissions.")
+    url = "https://agents.lanternlife.example/"
+    assert classify(login_page("Agent sign in", title="Lantern Life | Agent Center", text=text, url=url)).role == "unknown"
+    # with health cover named, the same words are a health plan's brokers
+    health = text + "\nQuote small group health insurance and dental plans."
+    assert classify(login_page("Agent sign in", title="Lantern Life | Agent Center", text=health, url=url)).role == "broker"
+
+
+def test_a_job_boards_employer_login_is_nobodys_portal():
+    text = "Acceso empresas\nPublica ofertas de empleo y encuentra candidatos. Salud, ventas y tecnologia."
+    verdict = classify(login_page("Acceso empresas", title="Acceso empresas | Trabajandes — Empleo en Chile",
+                                  text=text, url="https://empresas.trabajandes.example/acceder"))
+    assert verdict.role == "unknown"
+
+
+def test_a_medical_societys_member_login_is_not_a_plans():
+    text = ("Member login\nNorth State Medical Society members: renew your dues, CME transcripts, advocacy on prior "
+            "authorization for physicians.")
+    assert classify(login_page("Member login", title="Member Login | North State Medical Society",
+                               text=text)).role == "unknown"
+
+
+def test_policyholder_is_the_employer_on_a_stop_loss_page():
+    text = ("Policyholder sign in\nYour stop-loss policy online for employers and plan sponsors of self-funded "
+            "medical plans: reimbursements, premium invoices, renewals.")
+    verdict = classify(login_page("Policyholder sign in", title="Policyholder Sign In | Palisade Risk", text=text))
+    assert verdict.role == "employer"
+    # on a health plan's member page the policyholder is the member
+    member = "Policyholder sign in\nSee your ID card, your EOB and claims, and find a doctor in your plan's network."
+    assert classify(login_page("Policyholder sign in", title="Acme Health", text=member)).role == "member"

@@ -283,3 +283,49 @@ def test_a_login_heading_in_portuguese_or_french_that_names_the_portal_presents_
     for heading in ("Acesse sua conta myCigna", "Connectez-vous à votre espace myCigna"):
         finding = impersonation(check(_login("https://conta-segura.example.com/", heading=heading), CONFIG))
         assert finding is not None and finding.evidence["presented"][0]["where"] == "heading", heading
+
+
+# --------------------------------------------------------------------------- names as a person reads them
+
+
+def test_a_name_spelled_with_lookalike_letters_or_hidden_joiners_is_the_name():
+    # "Cіgna" with a Cyrillic і, and "myCi\u200dgna" with a zero-width joiner, read as Cigna's names
+    for heading in ("Willkommen bei C\u0456gna", "Log in to myCi\u200dgna"):
+        finding = impersonation(check(_login("https://mitglieder-konto.example.de/", heading=heading), CONFIG))
+        assert finding is not None, heading
+    # while a plain word that only resembles it is no name at all
+    assert impersonation(check(_login("https://portal.signalhealth.example/", heading="Welcome to Signa"),
+                               CONFIG)) is None
+
+
+def test_a_wordmark_split_into_letters_is_read_as_one_word():
+    from dataclasses import replace
+
+    page = _login("https://premium-autopay.example.com/billing", title="Payment unsuccessful",
+                  heading="Sign in to update billing")
+    split = replace(page, frames=(replace(page.frames[0], text="my\nCi\ngna\nIndividual & Family Plans\nSign in"),))
+    assert impersonation(check(split, CONFIG)) is not None
+    # a menu of short items is not a word: "My" / "Go" / "FAQ"
+    menu = replace(page, frames=(replace(page.frames[0], text="My\nGo\nFAQ\nSign in to update billing"),))
+    assert impersonation(check(menu, CONFIG)) is None
+
+
+def test_the_site_name_in_the_head_presents_the_page():
+    from dataclasses import replace
+
+    page = _login("https://member-eob-statements.example.net/", title="Sign In")
+    named = replace(page, frames=(replace(page.frames[0], site_names=("myCigna",)),))
+    finding = impersonation(check(named, CONFIG))
+    assert finding is not None and finding.evidence["presented"][0]["where"] == "site name"
+    # a site name that tells a story is not a name
+    story = replace(page, frames=(replace(page.frames[0], site_names=("Health News Daily on Cigna and Aetna",)),))
+    assert impersonation(check(story, CONFIG)) is None
+
+
+def test_a_careers_site_naming_the_payer_does_not_pose_as_its_portal():
+    page = _login("https://thecignagroup.hireloop.example.com/", title="Careers at The Cigna Group | Candidate login",
+                  heading="Candidate sign in", user_label="Email")
+    assert impersonation(check(page, CONFIG)) is None
+    # the same login calling itself the payer's portal does
+    assert impersonation(check(_login("https://thecignagroup.hireloop.example.com/", title="myCigna | Sign in"),
+                               CONFIG)) is not None
