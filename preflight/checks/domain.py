@@ -155,6 +155,19 @@ _FRAGMENT = 3
 wordmark split into elements so that no text node holds the name)."""
 
 
+_LOGO_STRIP = 4
+"""This many short image names in one frame are a row of logos (the plans a clinic accepts, a
+broker's carriers): each names a partner, not the site."""
+
+
+def _logos(frame: FrameFacts) -> list[str]:
+    """The image names that can say whose page this is: all of them, or only the first of a
+    logo strip (a site's own logo comes before the partners it lists)."""
+    alts = list(frame.image_alts[:10])
+    short = [alt for alt in alts if len(alt.split()) <= 4]
+    return alts[:1] if len(short) >= _LOGO_STRIP else alts
+
+
 def _first_line(block: str) -> str:
     lines = [line.strip() for line in block.split("\n") if line.strip()][:8]
     if not lines:
@@ -183,7 +196,7 @@ def _impersonation(found: FindingList, judge: HostJudge, snapshot: PageSnapshot,
     places: list[tuple[str, str]] = []
     for frame in frames:
         places += [("title", frame.title)] + [("heading", h) for h in frame.headings[:8]]
-        places += [("logo", alt) for alt in frame.image_alts[:10]]
+        places += [("logo", alt) for alt in _logos(frame)]
         places += [("site name", name) for name in frame.site_names[:5]]
         places += [("masthead", line) for line in _mastheads(frame)]
         # Unlike a mention ("we accept Cigna"), a copyright notice claims the page for its owner.
@@ -198,6 +211,9 @@ def _impersonation(found: FindingList, judge: HostJudge, snapshot: PageSnapshot,
                 places.append(("login form", form.text))
         places += [("login form", text) for i in frame.inputs if i.visible for text in (i.label, i.placeholder)]
         places += [("login form", b.text) for b in frame.buttons if b.visible]
+        # a sign-in hand-off is a link ("Sign in with myCigna" on an account chooser)
+        places += [("login form", a.text) for a in frame.links
+                   if a.text and len(a.text) <= 80 and (vocab.intent("sso", a.text) or vocab.intent("login", a.text))]
         # the heading nearest a form may be the page's own ("Compare Cigna vs Aetna"): weighed as one
         places += [("heading", f.heading) for f in frame.forms]
     presented: list[dict[str, str]] = []
@@ -208,7 +224,7 @@ def _impersonation(found: FindingList, judge: HostJudge, snapshot: PageSnapshot,
         limit = _REST_ALLOWED.get(where)
         if where == "copyright notice" and hit.start > 1:
             continue  # "© 2026 Health News Daily, reporting on Cigna": the owner comes first
-        worded = vocab.intent("login", text) or vocab.intent("portal", text)
+        worded = vocab.intent("login", text) or vocab.intent("portal", text) or vocab.intent("account", text)
         if limit is not None and len(hit.rest) > limit and not (where != "logo" and worded) \
                 and not _audience(hit, vocab):
             continue

@@ -329,3 +329,36 @@ def test_a_careers_site_naming_the_payer_does_not_pose_as_its_portal():
     # the same login calling itself the payer's portal does
     assert impersonation(check(_login("https://thecignagroup.hireloop.example.com/", title="myCigna | Sign in"),
                                CONFIG)) is not None
+
+
+def test_a_row_of_accepted_plans_logos_names_partners_not_the_site():
+    strip = ["Copperline Urgent Care", "Aetna", "Blue Cross Blue Shield", "Cigna Healthcare", "UnitedHealthcare"]
+    page = _login("https://www.copperlineurgent.example.com/patient-portal", title="Patient Portal", alts=strip)
+    assert impersonation(check(page, CONFIG)) is None
+    # one logo is the site's own
+    assert impersonation(check(_login("https://claims-review.example.net/", alts=["Cigna Healthcare"]), CONFIG))
+
+
+def test_a_sign_in_hand_off_link_naming_the_portal_presents_it():
+    from dataclasses import replace
+
+    from ..portal_pages import frame, link, page
+
+    chooser = page(frame(url="https://login.benefitpass-id.example.com/authorize", title="Choose how to sign in",
+                         headings=("Claim your wellness reward",),
+                         links=[link("Sign in with myCigna", "https://login.benefitpass-id.example.com/oauth/cigna"),
+                                link("Sign in with Google", "https://accounts.google.com/o/oauth2/auth")]))
+    assert impersonation(check(chooser, CONFIG)) is not None
+    plain = replace(chooser, frames=(replace(chooser.frames[0], links=chooser.frames[0].links[1:]),))
+    assert impersonation(check(plain, CONFIG)) is None
+
+
+def test_a_heading_welcoming_to_your_account_at_the_payer_presents_it():
+    page = _login("https://reembolso-asistencia.example.com/es", title="Área de asegurados – Iniciar sesión",
+                  heading="Bienvenido a su cuenta de Cigna Global")
+    assert impersonation(check(page, CONFIG)) is not None
+
+
+def test_letters_a_reader_takes_for_others_still_spell_the_name():
+    for title in ("ClgnaforHCP - Log In", "myC1gna | Sign in"):
+        assert impersonation(check(_login("https://claimpay-hold.example.net/", title=title), CONFIG)), title

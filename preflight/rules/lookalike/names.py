@@ -68,16 +68,30 @@ def presented_names(allowlist: Allowlist) -> tuple[PresentedName, ...]:
     return tuple(sorted(found.values(), key=lambda n: (-len(n.words), -sum(map(len, n.words)))))
 
 
+_LOOK_ALIKE = (("rn", "m"), ("vv", "w"), ("l", "i"), ("1", "i"), ("0", "o"))
+"""Letters a hurried reader takes for one another in a name ("Clgna", "myCigna" with a digit 1)."""
+
+
+@functools.lru_cache(maxsize=4096)
+def _as_read(word: str) -> str:
+    for seen, read in _LOOK_ALIKE:
+        word = word.replace(seen, read)
+    return word
+
+
 def find_name(text: str, names: tuple[PresentedName, ...]) -> NameHit | None:
-    """The longest allowlisted name ``text`` holds as whole words (a plural ``s`` allowed)."""
+    """The longest allowlisted name ``text`` holds as whole words (a plural ``s`` allowed), as a
+    reader takes them: "Clgna" with a lower-case L is Cigna."""
     words = fold(text)
     if not words:
         return None
+    read = tuple(_as_read(word) for word in words)
     for name in names:
         size = len(name.words)
+        wanted_words = tuple(_as_read(word) for word in name.words)
         for start in range(len(words) - size + 1):
-            window = words[start:start + size]
-            if all(seen == wanted or seen == wanted + "s" for seen, wanted in zip(window, name.words)):
+            window = read[start:start + size]
+            if all(seen == wanted or seen == wanted + "s" for seen, wanted in zip(window, wanted_words)):
                 return NameHit(name, words[:start] + words[start + size:], start)
     return None
 
