@@ -782,3 +782,26 @@ def test_policyholder_is_the_employer_on_a_stop_loss_page():
     # on a health plan's member page the policyholder is the member
     member = "Policyholder sign in\nSee your ID card, your EOB and claims, and find a doctor in your plan's network."
     assert classify(login_page("Policyholder sign in", title="Acme Health", text=member)).role == "member"
+
+
+def test_text_drawn_as_images_speaks_through_its_alt_text():
+    from dataclasses import replace
+
+    page = login_page("Agent sign in", title="Agent Portal | Brookhollow Advantage", text="Agent sign in",
+                      url="https://agents.brookhollowadvantage.example/login")
+    assert classify(page).role == "unknown"  # nothing on it says health care
+    drawn = replace(page, frames=(replace(page.frames[0], image_alts=(
+        "Sell with confidence in 2026. Complete AHIP and plan certification, submit enrollments and track "
+        "commissions.",)),))
+    assert classify(drawn).role == "broker"
+
+
+def test_payroll_deduction_of_voluntary_benefits_is_not_a_payroll_service():
+    text = ("Employer billing\nList bill and payroll deduction reports for your employees' accident insurance "
+            "and hospital indemnity coverage.")
+    verdict = classify(login_page("Employer sign in", title="Candor Supplemental for Employers", text=text,
+                                  url="https://employers.candorsupplemental.example/login"))
+    assert verdict.role == "employer"
+    payroll = "Run payroll\nPay stubs, direct deposit and W-2s for your employees."
+    assert classify(login_page("Employer sign in", title="Paycrest", text=payroll,
+                               url="https://login.paycrest.example/")).role == "unknown"

@@ -336,6 +336,10 @@ def collect_clues(snapshot: PageSnapshot, login: LoginForm, vocab: Vocabulary, l
             zone = "nav" if nav and normalize(heading) in nav else "heading"
             clues += _short(lexicon, heading, zones[zone] * factor, f"{prefix}heading '{_quote(heading)}'", zone,
                             brands, brand_tier)
+        if index in (0, login_frame):
+            # Text drawn as images speaks through its alt text ("Complete AHIP certification").
+            for alt in dict.fromkeys(frame.image_alts[:10]):
+                clues += _short(lexicon, alt, zones["main"] * factor, f"{prefix}image '{_quote(alt)}'", "main")
         clues += _body(lexicon, vocab, frame, zones, factor, prefix, roles)
         if index == 0 or index == login_frame:
             url = snapshot.final_url or frame.url if index == 0 else frame.url
