@@ -1,8 +1,6 @@
-"""``python -m preflight``: the one place that exits."""
+"""``python -m preflight``: the one place that exits (``preflight.cli.entry``)."""
 
-import sys
-
-from preflight.cli import main
+from preflight.cli import entry
 
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()

@@ -294,12 +294,30 @@ def browser_spec(settings: RunSettings) -> BrowserSpec:
 
 
 def _warm_config(settings: RunSettings) -> CheckConfig:
-    import preflight.reporters  # noqa: F401 - imported here, off the run's critical path
+    _yield_cpu()
+    # Imported here, off the run's critical path: the reports (Rich for the console one).
+    import preflight.reporters
+    import preflight.reporters.console  # noqa: F401
     from preflight.model.snapshot import PageSnapshot
 
     config = settings.check_config()
     run_checks(PageSnapshot(requested_url=""), config)
     return config
+
+
+WARM_NICE = 10
+"""Niceness of the thread that builds the checks' tables while the browser starts: it takes the
+CPU the driver and the browser leave idle, not theirs (Linux: per-thread niceness)."""
+
+
+def _yield_cpu() -> None:
+    import os
+    import threading
+
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), WARM_NICE)
+    except (AttributeError, OSError):  # not Linux, or not allowed: the thread runs at the usual priority
+        pass
 
 
 async def visit_target(session: VisitSession, target: str, options: CaptureOptions, config: CheckConfig,

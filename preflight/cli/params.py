@@ -130,6 +130,8 @@ def browser_options(func: Any) -> Any:
 
 def validate_existing_state(storage_state: str | None, profile_dir: str | None) -> None:
     """``--storage-state`` / ``--profile``: one of them, readable, and what it says it is."""
+    if storage_state is None and profile_dir is None:
+        return
     from preflight.capture.existing_state import locate_profile, read_storage_state
 
     if storage_state is not None and profile_dir is not None:

@@ -32,6 +32,9 @@ class ProgressObserver:
 
     @classmethod
     def for_stderr(cls, labels: Sequence[str] = ()) -> ProgressObserver:
+        if not _wants_rich(sys.stderr):
+            # CI logs and pipes get plain lines; Rich is imported for a terminal only.
+            return cls(_PlainLines(sys.stderr), labels)
         from rich.console import Console
 
         return cls(Console(file=sys.stderr, highlight=False, soft_wrap=True), labels)
@@ -93,3 +96,30 @@ class ProgressObserver:
             shown = state if checks <= 1 or state == "waiting" else f"{state} (check {checks})"
             table.add_row(label, f"[{_STYLE.get(state, '')}]{shown}[/]", seconds)
         return table
+
+
+def _wants_rich(stream: Any) -> bool:
+    """A terminal, or colour asked for (``FORCE_COLOR``, which Rich honours in CI logs)."""
+    import os
+
+    try:
+        terminal = stream.isatty()
+    except (AttributeError, ValueError):
+        terminal = False
+    return terminal or bool(os.environ.get("FORCE_COLOR"))
+
+
+class _PlainLines:
+    """What the observer needs of a console when stderr is not a terminal: lines, unstyled."""
+
+    is_terminal = False
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+
+    def print(self, text: str, style: str | None = None, markup: bool = True) -> None:
+        try:
+            self.stream.write(f"{text}\n")
+            self.stream.flush()
+        except (OSError, ValueError):  # stderr closed: progress is not worth failing over
+            pass
