@@ -805,3 +805,35 @@ def test_payroll_deduction_of_voluntary_benefits_is_not_a_payroll_service():
     payroll = "Run payroll\nPay stubs, direct deposit and W-2s for your employees."
     assert classify(login_page("Employer sign in", title="Paycrest", text=payroll,
                                url="https://login.paycrest.example/")).role == "unknown"
+
+
+# --------------------------------------------------------------------------- batch 13g causes
+
+
+def test_care_and_its_industry_are_not_a_plan():
+    # a diagnostics lab's patient results, a drug maker's prescriber portal
+    results = classify(login_page("Sign in", title="Sign in – Lumatest Patient Results",
+                                  text="Sign in\nSee your lab results. Your clinician gets them too.",
+                                  url="https://results.lumatest.example/patient/signin"))
+    assert results.role == "unknown"
+    pharma = classify(login_page("Log in to Velmaro HCP", title="Velmaro for Healthcare Professionals",
+                                 text="Request samples and medical information for your patients.",
+                                 url="https://hcp.velmaropharma.example/login"))
+    assert pharma.role == "unknown"
+
+
+def test_a_purpose_is_not_taken_when_the_title_names_a_health_plan():
+    text = "Student sign in\nSee your ID card and claims, and find a doctor near campus."
+    plan = classify(login_page("Student sign in", title="Student Login | Redwing Campus Health Plans", text=text,
+                               url="https://my.redwingcampusplans.example/login"))
+    assert plan.role == "member"
+    school = classify(login_page("Student Portal Login", title="Student Login | BillRight Institute of Medical Billing",
+                                 text="Student Portal Login\nCourses on claims, CPT coding and prior authorization.",
+                                 url="https://learn.billright.example/student/login"))
+    assert school.role == "unknown"
+
+
+def test_a_site_named_for_another_business_stays_unknown_whatever_its_medical_words():
+    text = "Log in to file or track a claim\nEmergency medical expenses abroad, hospital stays, doctor visits."
+    assert classify(login_page("Log in to file or track a claim", title="Claims Center – Farwander Travel Insurance",
+                               text=text, url="https://claims.farwander.example/login")).role == "unknown"

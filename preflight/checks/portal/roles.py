@@ -190,9 +190,12 @@ def _purpose(snapshot: PageSnapshot, login: LoginForm, vocab: Vocabulary) -> tup
     headings = [h for h in frame.headings if not (nav and normalize(h) in nav)][:1]
     places = [("page title", frame.title), *(("heading", h) for h in headings),
               ("login form heading", login.heading if login.found else "")]
+    title = normalize(frame.title)
     for where, text in places:
-        hit = next(iter(vocab.purposes.hits(normalize(text))), None)
-        if hit is not None:
+        said = normalize(text)
+        hit = next(iter(vocab.purposes.hits(said)), None)
+        # "Student sign in" under the title "... Campus Health Plans" is a plan's login after all
+        if hit is not None and not any(vocab.purpose_unless[hit.label].find(t) for t in (said, title)):
             return hit.label, f"a {hit.label} page ({where} '{_quote(text)}')"
     for token, _pattern, label, is_host in vocab.purpose_urls.hits(url_tokens(snapshot.final_url or frame.url)):
         return label, f"a {label} page ({'host' if is_host else 'path'} '{token}')"
@@ -234,8 +237,13 @@ def decide(role_clues: list[Clue], health_clues: list[Clue], vocab: Vocabulary) 
     why_not: str | None = None
     # For "unknown", confidence says how sure the page is none of the roles.
     unknown_confidence = 0.5
+    titled = [c for c in elsewhere if c.zone == "title" and c.tier >= vocab.tiers["strong"]]
     if health == 0 and elsewhere and care > 0:
         why_not = f"the page reads as another kind of business ({_strongest(elsewhere, 1)[0]})"
+    elif titled:
+        # "Claims Center | Farwander Travel Insurance": the site names itself for another business,
+        # whatever medical words its claims forms use.
+        why_not = f"the page names itself as another kind of business ({_strongest(titled, 1)[0]})"
     elif health == 0:
         why_not = "no health-care words on the page"
     elif (health < decision["min_health"] and not named_for_care) or not specific:

@@ -288,6 +288,9 @@ class Vocabulary:
     """Per purpose, the roles that purpose's own audience shares a name with (an association's
     "members"): their words count for nothing on such a page, whatever their tier."""
     foreign_purposes: frozenset[str]
+    purpose_unless: Mapping[str, Phrases]
+    """Per purpose: phrases that, in the same title or heading, say the page is a plan's after all
+    ("Student Login | Redwing Campus Health Plans" is a student health plan's login)."""
     """Purposes (``plan_site = false``) whose pages are never a plan's: a vendor's, an association's.
     Without a login such a page gets no role, whoever it addresses."""
     cross_link_cues: Phrases
@@ -395,8 +398,8 @@ def _validate(data: Mapping[str, Any], source: str, partial: bool) -> None:
         if not isinstance(table, Mapping):
             fail(f"purpose.{purpose}", "must be a table with words and url")
         for key, value in table.items():
-            if key not in ("words", "url", "audience", "plan_site"):
-                fail(f"purpose.{purpose}.{key}", "unknown key (use words, url, audience or plan_site)")
+            if key not in ("words", "url", "audience", "plan_site", "unless"):
+                fail(f"purpose.{purpose}.{key}", "unknown key (use words, url, audience, plan_site or unless)")
             if key == "plan_site":
                 if not isinstance(value, bool):
                     fail(f"purpose.{purpose}.plan_site", "must be true or false")
@@ -511,6 +514,7 @@ def _build(data: Mapping[str, Any], source: str) -> Vocabulary:
         purpose_audiences={name: tuple(table.get("audience", [])) for name, table in data.get("purpose", {}).items()},
         foreign_purposes=frozenset(name for name, table in data.get("purpose", {}).items()
                                    if table.get("plan_site", True) is False),
+        purpose_unless={name: Phrases(table.get("unless", [])) for name, table in data.get("purpose", {}).items()},
         cross_link_cues=Phrases(data["cues"].get("cross_link", [])),
         redirect_cues=Phrases(data["cues"].get("redirect", [])),
         brands=tuple((_brand_pattern(prefix), role) for role in ROLE_NAMES
