@@ -419,3 +419,16 @@ def test_a_phone_box_that_says_log_in_is_an_identifier_first_login():
                         forms=[form("Get text alerts")], buttons=[button("Continue")],
                         inputs=[box("Mobile number", "tel", autocomplete="tel")]))
     assert find_login_form(alerts, VOCAB).kind == "none"
+
+
+def test_a_lone_user_name_box_with_continue_is_an_identifier_first_login():
+    from tests.portal_pages import box, button, form, frame, page
+
+    step = page(frame(url="https://policyholders.anvilcrest.example/", title="Anvilcrest Stop-Loss",
+                      headings=("Policyholder Center",), forms=[form("Policyholder Center")],
+                      inputs=[box("Username", name="username")], buttons=[button("Continue")]))
+    assert find_login_form(step, VOCAB).kind == "identifier-first"
+    # an e-mail box with Continue is a newsletter's or a checkout's as often
+    email = page(frame(url="https://shop.example/", title="Shop", headings=("Stay in touch",),
+                       forms=[form("Stay in touch")], inputs=[box("Email", "email")], buttons=[button("Continue")]))
+    assert find_login_form(email, VOCAB).kind == "none"

@@ -837,3 +837,32 @@ def test_a_site_named_for_another_business_stays_unknown_whatever_its_medical_wo
     text = "Log in to file or track a claim\nEmergency medical expenses abroad, hospital stays, doctor visits."
     assert classify(login_page("Log in to file or track a claim", title="Claims Center – Farwander Travel Insurance",
                                text=text, url="https://claims.farwander.example/login")).role == "unknown"
+
+
+# --------------------------------------------------------------------------- batch 14 causes
+
+
+def test_a_pet_insurer_or_a_phone_plan_is_not_a_health_plan():
+    pets = "Espace client\nVos remboursements de frais vétérinaires pour votre chien ou votre chat. Feuille de soins."
+    assert classify(login_page("Connexion", title="AssurPattes – Espace client", text=pets,
+                               url="https://espace.assurpattes.example/connexion")).role == "unknown"
+    phone = "Sign in\nSee your plan, data usage and roaming, and upgrade your phone. Coverage map."
+    assert classify(login_page("Sign in", title="My Zephyr", text=phone,
+                               url="https://my.zephyrmobile.example/login")).role == "unknown"
+
+
+def test_remittance_is_the_employers_on_a_funds_contribution_page():
+    text = ("Online Remittance Reporting\nContributing employers and signatory contractors: submit your monthly "
+            "remittance and employer contributions to the Local 2214 Health and Welfare Fund.")
+    verdict = classify(login_page("Online Remittance Reporting", title="Employer Remittance Login - Local 2214 Fund",
+                                  text=text, url="https://employers.local2214fund.example/remit"))
+    assert verdict.role == "employer"
+
+
+def test_an_outage_notice_is_a_portal_page_without_a_login():
+    text = ("We're experiencing a service interruption\nThe Plan Administrator Centre is currently unavailable: plan "
+            "administrators can't add or terminate plan members or view group benefits billing statements.")
+    verdict = classify(page(frame(url="https://planadmin.northcairn.example/outage/",
+                                  title="Service interruption – Northcairn Health Plan Administrator Centre",
+                                  headings=("We're experiencing a service interruption",), text=text)))
+    assert verdict.role == "employer"

@@ -372,10 +372,15 @@ def _judge_identifier(verdict: _Verdict, tally: _Tally, entries: Sequence[Field]
         # box and a Next button): the structure says sign-in, the page says whose front door.
         # Only for a form nothing else speaks against (a portal's newsletter box is no sign-in).
         tally.add(_PORTAL_NEXT, f"portal page '{portal[:60]}'")
-    if next_points and (tally.login > 0 or marked or account_number):
+    # A box that asks for a user name (not an e-mail or a phone number, which newsletters and
+    # checkouts ask for too) names an account to sign in to.
+    named_account = username.kind == "username"
+    if next_points and (tally.login > 0 or marked or account_number or named_account):
         tally.add(next_points, "a Next/Continue button")
     if next_points and account_number and not tally.against:
         tally.add(_ACCOUNT_NEXT, f"an account-number box ('{username.label[:40]}') before a next step")
+    elif next_points and named_account and not tally.against:
+        tally.add(_ACCOUNT_NEXT, f"a user-name box ('{username.label[:40]}') before a next step")
     if marked:
         tally.add(2.0, "box marked autocomplete=username")
     if username.kind != "text":
