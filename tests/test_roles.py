@@ -866,3 +866,9 @@ def test_an_outage_notice_is_a_portal_page_without_a_login():
                                   title="Service interruption – Northcairn Health Plan Administrator Centre",
                                   headings=("We're experiencing a service interruption",), text=text)))
     assert verdict.role == "employer"
+
+
+def test_a_funeral_plans_members_are_not_a_health_plans():
+    text = "Log in to My Plan\nSee your funeral plan, your payments and the cover for your family members."
+    assert classify(login_page("Log in to My Plan", title="My Plan | Evenstill Funeral Plans", text=text,
+                               url="https://www.evenstillfuneralplans.example/my-plan/login")).role == "unknown"
