@@ -13,7 +13,7 @@ import shutil
 import tempfile
 import time
 import traceback
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -138,16 +138,22 @@ def run_checks(snapshot: PageSnapshot, config: CheckConfig,
     return tuple(results)
 
 
-def run(targets: Sequence[str | Target], settings: RunSettings, observer: RunObserver | None = None) -> RunReport:
-    """Synchronous entry point: the whole run, browser started and stopped inside."""
-    return asyncio.run(run_async(targets, settings, observer or NullObserver()))
+def run(targets: Sequence[str | Target], settings: RunSettings, observer: RunObserver | None = None,
+        publish: Callable[[RunReport], None] | None = None) -> RunReport:
+    """Synchronous entry point: the whole run, browser started and stopped inside.
+
+    ``publish``: called with the report in a worker thread as soon as every target is judged,
+    while the browser closes (the CLI renders and writes its reports there); its exceptions
+    propagate once the browser is closed."""
+    return asyncio.run(run_async(targets, settings, observer or NullObserver(), publish))
 
 
 def as_targets(targets: Sequence[str | Target]) -> tuple[Target, ...]:
     return tuple(t if isinstance(t, Target) else Target(url=t) for t in targets)
 
 
-async def run_async(given: Sequence[str | Target], settings: RunSettings, observer: RunObserver) -> RunReport:
+async def run_async(given: Sequence[str | Target], settings: RunSettings, observer: RunObserver,
+                    publish: Callable[[RunReport], None] | None = None) -> RunReport:
     started = time.time()
     driver = None
     if not settings.connect and not settings.cdp:
@@ -156,14 +162,15 @@ async def run_async(given: Sequence[str | Target], settings: RunSettings, observ
         # The driver (a Node process) boots first; what follows runs while it does.
         driver = await DriverStart.begin()
     try:
-        return await _run_started(given, settings, observer, started, driver)
+        return await _run_started(given, settings, observer, started, driver, publish)
     finally:
         if driver is not None:
             await driver.stop()  # a no-op once the session has stopped it
 
 
 async def _run_started(given: Sequence[str | Target], settings: RunSettings, observer: RunObserver,
-                       started: float, driver: DriverStart | None) -> RunReport:
+                       started: float, driver: DriverStart | None,
+                       publish: Callable[[RunReport], None] | None = None) -> RunReport:
     # The checks' tables (vocabulary, lookalike brands, suffix list) and the report modules are
     # built and imported in a thread while the driver and browser start, not after the first visit.
     config_ready = asyncio.ensure_future(asyncio.to_thread(_warm_config, settings))
@@ -174,6 +181,7 @@ async def _run_started(given: Sequence[str | Target], settings: RunSettings, obs
 
     targets = as_targets(given)
     spec = browser_spec(settings)
+    published: asyncio.Future[None] | None = None
     probe = make_probe(settings.mappings, settings.trust_certs, settings.allowlist) if settings.clock else None
     if probe is not None:
         # The official targets' clocks are measured while the browser starts, not after the page loads.
@@ -192,13 +200,19 @@ async def _run_started(given: Sequence[str | Target], settings: RunSettings, obs
 
             results = await asyncio.gather(*(check_target(session, t, settings, options, config, observer, semaphore)
                                              for t in targets))
-            browser = session.description
+            report = RunReport(results=tuple(results), allowlist_path=settings.allowlist.source,
+                               browser=session.description, started_at=started,
+                               elapsed_s=round(time.time() - started, 3))
+            if publish is not None:
+                # The reports are rendered and written while the browser closes, not after.
+                published = asyncio.ensure_future(asyncio.to_thread(publish, report))
     finally:
         config_ready.cancel()
         if probe is not None:
             probe.close()
-    return RunReport(results=tuple(results), allowlist_path=settings.allowlist.source,
-                     browser=browser, started_at=started, elapsed_s=round(time.time() - started, 3))
+        if published is not None:
+            await published
+    return report
 
 
 class EvidenceFolder:

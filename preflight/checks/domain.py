@@ -224,6 +224,8 @@ def _impersonation(found: FindingList, judge: HostJudge, snapshot: PageSnapshot,
         limit = _REST_ALLOWED.get(where)
         if where == "copyright notice" and hit.start > 1:
             continue  # "© 2026 Health News Daily, reporting on Cigna": the owner comes first
+        if where in ("title", "heading", "masthead") and vocab.intent("topic", text):
+            continue  # "Cigna Healthcare Reviews", "Cigna vs Aetna": the page is about the payer
         worded = vocab.intent("login", text) or vocab.intent("portal", text) or vocab.intent("account", text)
         if limit is not None and len(hit.rest) > limit and not (where != "logo" and worded) \
                 and not _audience(hit, vocab):

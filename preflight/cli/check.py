@@ -175,14 +175,21 @@ def check(ctx: click.Context, urls: Sequence[str], browser_path: str | None, bro
     outputs = report_outputs(as_json, json_file, junit_file, metrics_file, html_file)
     for output_format, path in outputs:
         check_writable(path, OPTION_OF[output_format])
-    with ProgressObserver.for_stderr([t.label for t in targets]) as observer:
-        report = run(targets, settings, observer)
-    from preflight.reporters import OutputFormat, RenderOptions, render
+    def publish(report: RunReport) -> None:
+        """Render and write every report (in a worker thread, while the browser closes)."""
+        from preflight.reporters import OutputFormat, RenderOptions, render
 
-    options = RenderOptions(color=sys.stdout.isatty(), verbose=verbose)
-    for output_format, path in outputs:
-        write_output(path, render(report, OutputFormat(output_format), options))
-    github_actions(report, options)
+        options = RenderOptions(color=sys.stdout.isatty(), verbose=verbose)
+        for output_format, path in outputs:
+            write_output(path, render(report, OutputFormat(output_format), options))
+        github_actions(report, options)
+
+    with ProgressObserver.for_stderr([t.label for t in targets]) as observer:
+        # A live table on the terminal is stopped before the reports go out: not drawn over them.
+        early = not observer.live_mode
+        report = run(targets, settings, observer, publish if early else None)
+    if not early:
+        publish(report)
     status = report.exit_code(fail_on_warn=fail_on == "warn")
     if pushgateway and not push_metrics(report, pushgateway, push_job) and status is ExitStatus.OK:
         status = ExitStatus.COULD_NOT_RUN

@@ -362,3 +362,12 @@ def test_a_heading_welcoming_to_your_account_at_the_payer_presents_it():
 def test_letters_a_reader_takes_for_others_still_spell_the_name():
     for title in ("ClgnaforHCP - Log In", "myC1gna | Sign in"):
         assert impersonation(check(_login("https://claimpay-hold.example.net/", title=title), CONFIG)), title
+
+
+def test_a_page_about_the_payer_does_not_pose_as_it():
+    for heading in ("Cigna Healthcare Reviews", "Cigna vs Aetna"):
+        page = _login("https://www.insurerverdict.example.com/reviews/cigna", title="Reviewer sign in", heading=heading)
+        assert impersonation(check(page, CONFIG)) is None, heading
+    # a clone's heading is no topic
+    assert impersonation(check(_login("https://claims-review.example.net/", heading="Cigna Healthcare Sign In"),
+                               CONFIG)) is not None

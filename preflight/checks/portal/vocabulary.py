@@ -49,7 +49,7 @@ FIELD_KINDS = (
 )
 
 INTENTS = ("login", "next", "signup", "reset", "change_password", "newsletter", "search", "payment",
-           "contact", "sso", "recovery", "maintenance", "portal", "account")
+           "contact", "sso", "recovery", "maintenance", "portal", "account", "topic")
 
 _ZONE_KEYS = ("form_heading", "form", "title", "heading", "url", "main", "nav", "link", "cross_link",
               "other_frame", "repeat_cap")
