@@ -128,6 +128,9 @@ _PORTAL_WORDS = frozenset({"healthcare", "health", "care", "insurance", "medical
 """Words a portal's or payer's brand is built of besides its name ("Cigna Healthcare · Member
 Services · Secure Access", "Cigna Broker Commission Center"), never what a page is about."""
 
+_LABELLED = re.compile(r"^\s*\w[\w&/ .]{0,30}?\s*[—–:|-]\s+\S")
+"""A short label, a separator and a value ("Medical — Cigna"): a tile says what, then who."""
+
 _COPYRIGHT = re.compile(r"(?:©|\(c\)|\bcopyright\b)\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?)?[\s,.]*(.{0,60})", re.IGNORECASE)
 """A copyright notice and what follows it: the owner it names says whose page this is."""
 
@@ -224,9 +227,11 @@ def _impersonation(found: FindingList, judge: HostJudge, snapshot: PageSnapshot,
         limit = _REST_ALLOWED.get(where)
         if where == "copyright notice" and hit.start > 1:
             continue  # "© 2026 Health News Daily, reporting on Cigna": the owner comes first
-        if where in ("title", "heading", "masthead") and vocab.intent("topic", text):
-            continue  # "Cigna Healthcare Reviews", "Cigna vs Aetna": the page is about the payer
+        if where in ("title", "heading", "masthead") and (vocab.intent("topic", text) or text.rstrip().endswith("?")):
+            continue  # "Cigna Healthcare Reviews", "Cigna claim denied?": the page is about the payer
         worded = vocab.intent("login", text) or vocab.intent("portal", text) or vocab.intent("account", text)
+        if where == "heading" and not worded and _LABELLED.match(text) and hit.start > 0:
+            continue  # "Medical — Cigna", "EAP: Evernorth": a benefits tile naming a kind of cover's carrier
         if limit is not None and len(hit.rest) > limit and not (where != "logo" and worded) \
                 and not _audience(hit, vocab):
             continue

@@ -371,3 +371,12 @@ def test_a_page_about_the_payer_does_not_pose_as_it():
     # a clone's heading is no topic
     assert impersonation(check(_login("https://claims-review.example.net/", heading="Cigna Healthcare Sign In"),
                                CONFIG)) is not None
+
+
+def test_a_question_or_a_benefits_tile_naming_the_payer_is_a_mention():
+    for heading in ("Cigna claim denied?", "Medical — Cigna", "EAP — Evernorth"):
+        page = _login("https://mybenefits.ostrow.example.com/", title="Ostrow Benefits Hub", heading=heading)
+        assert impersonation(check(page, CONFIG)) is None, heading
+    # a clone's heading with a separator still presents the portal
+    for heading in ("Cigna Healthcare | Employer Services", "Member sign in - myCigna"):
+        assert impersonation(check(_login("https://group-renewal.example.com/", heading=heading), CONFIG)), heading
