@@ -230,7 +230,7 @@ def _impersonation(found: FindingList, judge: HostJudge, snapshot: PageSnapshot,
         if where in ("title", "heading", "masthead") and (vocab.intent("topic", text) or text.rstrip().endswith("?")):
             continue  # "Cigna Healthcare Reviews", "Cigna claim denied?": the page is about the payer
         worded = vocab.intent("login", text) or vocab.intent("portal", text) or vocab.intent("account", text)
-        if where == "heading" and not worded and _LABELLED.match(text) and hit.start > 0:
+        if where in ("heading", "masthead") and not worded and _LABELLED.match(text) and hit.start > 0:
             continue  # "Medical — Cigna", "EAP: Evernorth": a benefits tile naming a kind of cover's carrier
         if limit is not None and len(hit.rest) > limit and not (where != "logo" and worded) \
                 and not _audience(hit, vocab):
