@@ -255,7 +255,8 @@ def _foreign_purpose(snapshot: PageSnapshot, login: LoginForm, config: CheckConf
     vendor's sign-in, a society's members): it may name the payer, it does not pose as its portal."""
     from preflight.checks.portal.roles import page_purpose_label
 
-    return page_purpose_label(snapshot, login, config.vocabulary) in config.vocabulary.foreign_purposes
+    # What the page says, not its address: a phishing host is named to lure ("...-rewards-claim").
+    return page_purpose_label(snapshot, login, config.vocabulary, address=False) in config.vocabulary.foreign_purposes
 
 
 def _audience(hit: NameHit, vocab: Vocabulary) -> bool:

@@ -380,3 +380,14 @@ def test_a_question_or_a_benefits_tile_naming_the_payer_is_a_mention():
     # a clone's heading with a separator still presents the portal
     for heading in ("Cigna Healthcare | Employer Services", "Member sign in - myCigna"):
         assert impersonation(check(_login("https://group-renewal.example.com/", heading=heading), CONFIG)), heading
+
+
+def test_a_lure_word_in_the_phishing_host_is_no_page_purpose():
+    # "rewards" in the host would make a loyalty page of it; the host is the attacker's choice
+    page = _login("https://mycigna-rewards-claim.example.com/login", title="Claim your wellness reward",
+                  alts=["myCigna"])
+    assert impersonation(check(page, CONFIG)) is not None
+    # the page saying it is a rewards programme's is one (and names the payer only as a partner)
+    shop = _login("https://rewards.hollisdrug.example.com/", title="Hollis Rewards | Sign in",
+                  heading="Members earn more", text="Cigna members earn double points.")
+    assert impersonation(check(shop, CONFIG)) is None

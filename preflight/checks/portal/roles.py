@@ -178,12 +178,16 @@ def page_purpose(snapshot: PageSnapshot, login: LoginForm, vocab: Vocabulary) ->
     found = _purpose(snapshot, login, vocab)
     return found[1] if found else None
 
-def page_purpose_label(snapshot: PageSnapshot, login: LoginForm, vocab: Vocabulary) -> str | None:
-    """The purpose's name (``careers``, ``vendor`` ...), or ``None`` for a page with none."""
-    found = _purpose(snapshot, login, vocab)
+def page_purpose_label(snapshot: PageSnapshot, login: LoginForm, vocab: Vocabulary,
+                       address: bool = True) -> str | None:
+    """The purpose's name (``careers``, ``vendor`` ...), or ``None`` for a page with none.
+    ``address=False``: only what the page says, not its host and path (which whoever registered
+    the host chose: "mycigna-rewards-claim.com")."""
+    found = _purpose(snapshot, login, vocab, address)
     return found[0] if found else None
 
-def _purpose(snapshot: PageSnapshot, login: LoginForm, vocab: Vocabulary) -> tuple[str, str] | None:
+def _purpose(snapshot: PageSnapshot, login: LoginForm, vocab: Vocabulary,
+             address: bool = True) -> tuple[str, str] | None:
     """``(purpose, the sentence page_purpose gives)``: the purpose's name (``careers`` ...) as well."""
     frame = snapshot.main_frame
     nav = normalize(frame.nav_text)
@@ -197,6 +201,8 @@ def _purpose(snapshot: PageSnapshot, login: LoginForm, vocab: Vocabulary) -> tup
         # "Student sign in" under the title "... Campus Health Plans" is a plan's login after all
         if hit is not None and not any(vocab.purpose_unless[hit.label].find(t) for t in (said, title)):
             return hit.label, f"a {hit.label} page ({where} '{_quote(text)}')"
+    if not address:
+        return None
     for token, _pattern, label, is_host in vocab.purpose_urls.hits(url_tokens(snapshot.final_url or frame.url)):
         return label, f"a {label} page ({'host' if is_host else 'path'} '{token}')"
     return None
