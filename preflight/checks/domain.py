@@ -158,6 +158,18 @@ _FRAGMENT = 3
 wordmark split into elements so that no text node holds the name)."""
 
 
+def _first_line(block: str) -> str:
+    lines = [line.strip() for line in block.split("\n") if line.strip()][:8]
+    if not lines:
+        return ""
+    pieces = []
+    for line in lines:
+        if len(line) > _FRAGMENT:
+            break
+        pieces.append(line)
+    return "".join(pieces) if len(pieces) >= 2 else lines[0]
+
+
 _LOGO_STRIP = 4
 """This many short image names in one frame are a row of logos (the plans a clinic accepts, a
 broker's carriers): each names a partner, not the site."""
@@ -169,18 +181,6 @@ def _logos(frame: FrameFacts) -> list[str]:
     alts = list(frame.image_alts[:10])
     short = [alt for alt in alts if len(alt.split()) <= 4]
     return alts[:1] if len(short) >= _LOGO_STRIP else alts
-
-
-def _first_line(block: str) -> str:
-    lines = [line.strip() for line in block.split("\n") if line.strip()][:8]
-    if not lines:
-        return ""
-    pieces = []
-    for line in lines:
-        if len(line) > _FRAGMENT:
-            break
-        pieces.append(line)
-    return "".join(pieces) if len(pieces) >= 2 else lines[0]
 
 
 def _impersonation(found: FindingList, judge: HostJudge, snapshot: PageSnapshot, login_frames: list[FrameFacts],

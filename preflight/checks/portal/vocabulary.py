@@ -288,11 +288,11 @@ class Vocabulary:
     """Per purpose, the roles that purpose's own audience shares a name with (an association's
     "members"): their words count for nothing on such a page, whatever their tier."""
     foreign_purposes: frozenset[str]
-    purpose_unless: Mapping[str, Phrases]
-    """Per purpose: phrases that, in the same title or heading, say the page is a plan's after all
-    ("Student Login | Redwing Campus Health Plans" is a student health plan's login)."""
     """Purposes (``plan_site = false``) whose pages are never a plan's: a vendor's, an association's.
-    Without a login such a page gets no role, whoever it addresses."""
+    Such a page gets no role, with a login or without, whoever it addresses."""
+    purpose_unless: Mapping[str, Phrases]
+    """Per purpose: phrases that, in the same title or heading or in the page title, say the page
+    is a plan's after all ("Student Login | Redwing Campus Health Plans" is a student plan's login)."""
     cross_link_cues: Phrases
     redirect_cues: Phrases
     brands: tuple[tuple[re.Pattern[str], str], ...]

@@ -26,6 +26,8 @@ class PresentedName:
     shown: str
     """As the allowlist spells it."""
     portal: Portal
+    read: tuple[str, ...] = ()
+    """``words`` as a hurried reader takes them (``_as_read``): what a text's words are matched to."""
 
 
 @dataclass(frozen=True)
@@ -53,21 +55,6 @@ def fold(text: str) -> tuple[str, ...]:
     return tuple(re.sub(r"[^a-z0-9]+", " ", plain).split())
 
 
-@functools.lru_cache(maxsize=8)
-def presented_names(allowlist: Allowlist) -> tuple[PresentedName, ...]:
-    """Every distinct name of every login portal, longest first (so "Cigna for Employers" is
-    named before "Cigna")."""
-    generic = lookalike_words().generic_labels
-    found: dict[tuple[str, ...], PresentedName] = {}
-    for portal in allowlist.portals:
-        for shown in (portal.name, portal.payer, *portal.aliases):
-            words = fold(re.sub(r"\([^)]*\)", " ", shown))
-            if not words or all(word in generic for word in words) or sum(map(len, words)) < 2:
-                continue
-            found.setdefault(words, PresentedName(words, shown, portal))
-    return tuple(sorted(found.values(), key=lambda n: (-len(n.words), -sum(map(len, n.words)))))
-
-
 _LOOK_ALIKE = (("rn", "m"), ("vv", "w"), ("l", "i"), ("1", "i"), ("0", "o"))
 """Letters a hurried reader takes for one another in a name ("Clgna", "myCigna" with a digit 1)."""
 
@@ -79,6 +66,21 @@ def _as_read(word: str) -> str:
     return word
 
 
+@functools.lru_cache(maxsize=8)
+def presented_names(allowlist: Allowlist) -> tuple[PresentedName, ...]:
+    """Every distinct name of every login portal, longest first (so "Cigna for Employers" is
+    named before "Cigna")."""
+    generic = lookalike_words().generic_labels
+    found: dict[tuple[str, ...], PresentedName] = {}
+    for portal in allowlist.portals:
+        for shown in (portal.name, portal.payer, *portal.aliases):
+            words = fold(re.sub(r"\([^)]*\)", " ", shown))
+            if not words or all(word in generic for word in words) or sum(map(len, words)) < 2:
+                continue
+            found.setdefault(words, PresentedName(words, shown, portal, tuple(_as_read(w) for w in words)))
+    return tuple(sorted(found.values(), key=lambda n: (-len(n.words), -sum(map(len, n.words)))))
+
+
 def find_name(text: str, names: tuple[PresentedName, ...]) -> NameHit | None:
     """The longest allowlisted name ``text`` holds as whole words (a plural ``s`` allowed), as a
     reader takes them: "Clgna" with a lower-case L is Cigna."""
@@ -88,10 +90,9 @@ def find_name(text: str, names: tuple[PresentedName, ...]) -> NameHit | None:
     read = tuple(_as_read(word) for word in words)
     for name in names:
         size = len(name.words)
-        wanted_words = tuple(_as_read(word) for word in name.words)
         for start in range(len(words) - size + 1):
             window = read[start:start + size]
-            if all(seen == wanted or seen == wanted + "s" for seen, wanted in zip(window, wanted_words)):
+            if all(seen == wanted or seen == wanted + "s" for seen, wanted in zip(window, name.read)):
                 return NameHit(name, words[:start] + words[start + size:], start)
     return None
 
