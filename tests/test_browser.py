@@ -68,6 +68,8 @@ def test_launch_flags_keep_chromium_offline_and_quiet():
     names = disabled[0].split("=", 1)[1].split(",")
     assert set(playwright_disabled_features()) <= set(names)
     assert {"Reporting", "NetworkErrorLogging", "FetchLaterAPI", "FedCm", "WebPayments"} <= set(names)
+    # No spare renderer: one browser serves many fresh contexts, and a spare cannot cross them.
+    assert "SpareRendererForSitePerProcess" in names
 
 
 def test_playwright_feature_list_is_read_from_the_installed_driver():
