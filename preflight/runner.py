@@ -196,9 +196,10 @@ async def _run_started(given: Sequence[str | Target], settings: RunSettings, obs
                                      storage_state=visit_state, existing_cookies=existing, clock_probe=probe,
                                      integrity=settings.integrity or settings.baseline is not None,
                                      keep_screenshot=settings.keep_screenshot)
-            config = await config_ready
-
-            results = await asyncio.gather(*(check_target(session, t, settings, options, config, observer, semaphore)
+            # Not awaited here: a visit needs no check table, only its checks do (on a loaded
+            # machine the low-priority thread can still be building them when the browser is up).
+            results = await asyncio.gather(*(check_target(session, t, settings, options, config_ready, observer,
+                                                          semaphore)
                                              for t in targets))
             report = RunReport(results=tuple(results), allowlist_path=settings.allowlist.source,
                                browser=session.description, started_at=started,
@@ -266,7 +267,7 @@ def evidence_slug(label: str) -> str:
 
 
 async def check_target(session: VisitSession, target: Target, settings: RunSettings, options: CaptureOptions,
-                       config: CheckConfig, observer: RunObserver,
+                       config: CheckConfig | asyncio.Future[CheckConfig], observer: RunObserver,
                        slot: asyncio.Semaphore | None = None) -> TargetResult:
     """One target of a run (or one probe of the exporter): its visit, retries, ``--confirm``
     rechecks and evidence, inside ``slot`` (the run's ``--jobs``) for each visit."""
@@ -277,14 +278,14 @@ async def check_target(session: VisitSession, target: Target, settings: RunSetti
     shown = redact_url(target.url)
     label = target.name or shown
     own_options = replace(options, timeout_s=target.timeout_s or settings.timeout_s)
-    own_config = replace(config, expect_role=target.expect or settings.expect_role)
+    expect_role = target.expect or settings.expect_role
     rechecks: list[TargetResult] = []
     while True:
         async with slot if slot is not None else contextlib.nullcontext():
             observer.target_started(label)
             with EvidenceFolder(settings.evidence_dir, label, len(rechecks) + 1) as evidence:
                 result = await visit_target(session, target.url, replace(own_options, evidence_dir=evidence.incoming),
-                                            own_config, settings.retries, observer,
+                                            config, expect_role, settings.retries, observer,
                                             third_party=settings.third_party_probe, shown=label)
                 result = replace(result, target=shown, name=target.name, tags=target.tags,
                                  evidence=evidence.keep(result.verdict is not Verdict.PASS))
@@ -297,6 +298,13 @@ async def check_target(session: VisitSession, target: Target, settings: RunSetti
     result = replace(result, rechecks=tuple(rechecks))
     observer.target_finished(result)
     return result
+
+
+async def _ready(config: CheckConfig | asyncio.Future[CheckConfig], expect_role: str | None) -> CheckConfig:
+    """The checks' configuration for one target, once built (a run builds it while its first
+    visits run: the visits never wait for it, only their checks do)."""
+    built = await config if isinstance(config, asyncio.Future) else config
+    return replace(built, expect_role=expect_role)
 
 
 def browser_spec(settings: RunSettings) -> BrowserSpec:
@@ -334,7 +342,8 @@ def _yield_cpu() -> None:
         pass
 
 
-async def visit_target(session: VisitSession, target: str, options: CaptureOptions, config: CheckConfig,
+async def visit_target(session: VisitSession, target: str, options: CaptureOptions,
+                       ready: CheckConfig | asyncio.Future[CheckConfig], expect_role: str | None,
                        retries: int, observer: RunObserver, third_party: bool = True, shown: str = "") -> TargetResult:
     """One target, with retries of transient errors inside its ``timeout_s``; ``shown`` is the
     redacted target for notes. Anything but ``CaptureFailed`` and a timeout is a bug and propagates."""
@@ -359,11 +368,13 @@ async def visit_target(session: VisitSession, target: str, options: CaptureOptio
                 observer.note(f"{shown}: {failed.message}; retrying ({attempts}/{retries})")
                 continue
             partial = failed.partial
+            config = await _ready(ready, expect_role)
             checks = run_checks(partial, config, PARTIAL_CHECKS) if partial is not None and partial.final_url else ()
             return TargetResult(target, partial, checks, TargetError(failed.code, failed.message), attempts, elapsed())
         except TimeoutError:
             return TargetResult(target, None, (), TargetError(
                 "target.timeout", f"the check did not finish within {options.timeout_s:g} s"), attempts, elapsed())
+        config = await _ready(ready, expect_role)
         if third_party and _needs_third_party_probe(snapshot, config):
             left = deadline - time.monotonic()
             if left > 1.0:
