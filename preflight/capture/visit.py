@@ -156,41 +156,25 @@ async def capture(browser: Browser, url: str, options: CaptureOptions = CaptureO
             # redacted, so no token leaves for the probe's hosts.
             chain = [redact_url(r.url) for r in _chain_requests(response)]
             clock_task = asyncio.ensure_future(options.clock_probe(page.url, *chain))
-        def broken_off() -> None:
-            if main_failed.done():
-                # The document committed, then its connection broke (reset mid-response).
-                code, message, transient = classify_error(main_failed.result())
-                raise CaptureFailed(code, message, partial(page.url, response.status if response else None, message),
-                                    transient)
-
-        layouts: list[FrameLayout | None] | None = None
-
-        async def read_all() -> tuple[Any, ...]:
-            # Independent reads: one round trip each, so ask for them all at once; each is bounded
-            # by the deadline (a renderer stuck in a script loop answers nothing) with a safe default.
-            nonlocal layouts
-            read_until = max(deadline, time.monotonic() + 0.5)
-            layouts = [] if options.keep_screenshot else None
-            return tuple(await asyncio.gather(
-                _bounded(_redirect_chain(response), read_until, ()), _bounded(_headers(response), read_until, {}),
-                _bounded(_tls(response), read_until, None),
-                _bounded(read_frames(page, read_until, layouts), read_until, ()),
-                _bounded(_probe_cookies(page), read_until, None), _bounded(context.cookies(), read_until, []),
-                _bounded(_screenshot(page, options.screenshot_dir, url, read_until), read_until, None),
-                _bounded(_view_png(page, options.keep_screenshot, read_until), read_until, None)))
-
-        load_complete = await _load(page, deadline, main_failed)
-        broken_off()
-        reads = await read_all()
-        if load_complete and not any(frame.has_login_fields for frame in reads[3]):
-            # No login field a person can see yet (a page rendered by script, a modal opened after
-            # ``load``): settle, then read again. A page that shows one at ``load`` is read once.
-            await _settle(page, deadline, options.settle_s)
-            broken_off()
-            reads = await read_all()
+        load_complete = await _settle(page, deadline, options.settle_s, main_failed)
+        if main_failed.done():
+            # The document committed, then its connection broke (reset mid-response).
+            code, message, transient = classify_error(main_failed.result())
+            raise CaptureFailed(code, message, partial(page.url, response.status if response else None, message),
+                                transient)
         timings["settled_s"] = round(time.monotonic() - started, 3)
-        hops, main_headers, tls, frames, cookies_enabled, raw_jar, screenshot, picture = reads
+
+        # Independent reads: one round trip each, so ask for them all at once; each is bounded
+        # by the deadline (a renderer stuck in a script loop answers nothing) with a safe default.
         read_until = max(deadline, time.monotonic() + 0.5)
+        layouts: list[FrameLayout | None] | None = [] if options.keep_screenshot else None
+        hops, main_headers, tls, frames, cookies_enabled, raw_jar, screenshot, picture = await asyncio.gather(
+            _bounded(_redirect_chain(response), read_until, ()), _bounded(_headers(response), read_until, {}),
+            _bounded(_tls(response), read_until, None),
+            _bounded(read_frames(page, read_until, layouts), read_until, ()),
+            _bounded(_probe_cookies(page), read_until, None), _bounded(context.cookies(), read_until, []),
+            _bounded(_screenshot(page, options.screenshot_dir, url, read_until), read_until, None),
+            _bounded(_view_png(page, options.keep_screenshot, read_until), read_until, None))
         if evidence is not None:
             shot_taken = await _evidence_screenshot(page, evidence, read_until)
         jar = tuple(facts_from_playwright(c) for c in raw_jar)
@@ -382,9 +366,11 @@ def _on_request_failed(page: Page, request: Any, main_failed: asyncio.Future[str
         main_failed.set_result(f"net::{failure.removeprefix('net::')}")
 
 
-async def _load(page: Page, deadline: float, main_failed: asyncio.Future[str]) -> bool:
-    """Wait for ``load``; False if the page never finished loading (it is still captured) or its
-    main document's connection failed after it committed (the caller reports that)."""
+async def _settle(page: Page, deadline: float, settle_s: float, main_failed: asyncio.Future[str]) -> bool:
+    """Wait for ``load``; if no visible login field is there yet (a page rendered by script, a
+    modal opened after ``load``), wait for network idle and then for one, each bounded by
+    ``settle_s``. Never a fixed sleep.
+    Stops early if the main document's connection fails after it committed."""
     for state in ("domcontentloaded", "load"):
         loaded: asyncio.Future[Any] = asyncio.ensure_future(page.wait_for_load_state(state, timeout=_ms(deadline - 0.5)))
         await asyncio.wait({loaded, cast("asyncio.Future[Any]", main_failed)}, return_when=asyncio.FIRST_COMPLETED)
@@ -392,23 +378,20 @@ async def _load(page: Page, deadline: float, main_failed: asyncio.Future[str]) -
             loaded.cancel()  # the document broke: the caller reports it
             return False
         if loaded.exception() is not None:
-            return False
-    return True
-
-
-async def _settle(page: Page, deadline: float, settle_s: float) -> None:
-    """After ``load`` showed no visible login field: wait for network idle and then for one, each
-    bounded by ``settle_s``. Never a fixed sleep."""
+            return False  # a page that never finishes loading is still captured
+    if await _any_frame(page, _HAS_LOGIN_FIELD, deadline):
+        return True
     try:
         await page.wait_for_load_state("networkidle", timeout=_ms(deadline - 0.5, settle_s))
     except Exception:  # noqa: BLE001
         pass
     if await _any_frame(page, _HAS_LOGIN_FIELD, deadline):
-        return
+        return True
     try:
         await page.wait_for_function(_HAS_LOGIN_FIELD, timeout=_ms(deadline - 0.5, min(settle_s, 1.0)))
     except Exception:  # noqa: BLE001 - pages without a (visible) login field are fine
         pass
+    return True
 
 
 async def _any_frame(page: Page, script: str, deadline: float) -> bool:
