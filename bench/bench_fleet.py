@@ -27,6 +27,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -95,18 +96,24 @@ def tree_rss_kb(root: int) -> int:
     return total
 
 
-def timed(args: list[str], expect: tuple[int, ...] = (0,)) -> float:
-    """Wall seconds of one ``preflight`` run, nothing else running beside it. A run that exits
-    otherwise than expected stops the benchmark with what did not pass (from its JSON report)."""
-    report = Path(tempfile.mkdtemp(prefix="bench-fleet-report-")) / "run.json"
+def wall(command: list[str], label: str = "bare Playwright", expect: tuple[int, ...] = (0,),
+         why: Callable[[], str] = str) -> float:
+    """Wall seconds of one process, nothing else running beside it; an exit status not in
+    ``expect`` stops the benchmark, saying ``why()`` and the end of stderr."""
     start = time.perf_counter()
-    process = subprocess.run([sys.executable, "-m", "preflight", *args, "--json-file", str(report)],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, timeout=1800)
+    process = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, timeout=1800)
     seconds = time.perf_counter() - start
     if process.returncode not in expect:
-        raise SystemExit(f"preflight {' '.join(args[:3])}… exited {process.returncode}: {not_passed(report)}\n"
-                         f"{process.stderr[-2000:]}")
+        raise SystemExit(f"{label} exited {process.returncode}: {why()}\n{process.stderr[-2000:]}")
     return seconds
+
+
+def timed(args: list[str], expect: tuple[int, ...] = (0,)) -> float:
+    """``wall`` of one ``preflight`` run; a failing one says what did not pass (its JSON report)."""
+    with tempfile.TemporaryDirectory(prefix="bench-fleet-report-") as folder:
+        report = Path(folder) / "run.json"
+        return wall([sys.executable, "-m", "preflight", *args, "--json-file", str(report)],
+                    f"preflight {' '.join(args[:3])}…", expect, lambda: not_passed(report))
 
 
 def not_passed(report: Path) -> str:
@@ -120,23 +127,15 @@ def not_passed(report: Path) -> str:
                      for r in results if r["verdict"] != "pass")
 
 
-def timed_raw(args: list[str]) -> float:
-    start = time.perf_counter()
-    process = subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, timeout=1800)
-    if process.returncode:
-        raise SystemExit(f"bare Playwright exited {process.returncode}: {process.stderr[-2000:]}")
-    return time.perf_counter() - start
-
-
 def bare_commands(portal: MockPortal, count: int) -> tuple[list[str], list[list[str]]]:
     """(one batch process, ``count`` single-visit processes) of bare Playwright."""
-    from preflight.capture.browser import LaunchOptions, feature_flags, find_browser
+    from preflight.capture.browser import LaunchOptions, find_browser
     from preflight.config.network import parse_connect_to, spki_hash
 
     choice = find_browser()
     (mapping,) = portal.connect_to_args([OFFICIAL])
-    flags = [*LaunchOptions(choice, (parse_connect_to(mapping),), (spki_hash(portal.cert_path),)).args(),
-             *feature_flags()[1]]
+    # args() carries preflight's merged --disable-features (Chromium keeps the last one given).
+    flags = LaunchOptions(choice, (parse_connect_to(mapping),), (spki_hash(portal.cert_path),)).args()
     urls = [portal.url(OFFICIAL, f"/?n={n}") for n in range(count)]
     head = [sys.executable, "-c", BARE_BATCH, choice.executable_path or ""]
     return [*head, "4", " ".join(urls), *flags], [[*head, "1", url, *flags] for url in urls]
@@ -185,8 +184,8 @@ def main() -> None:
             sequential = sum(timed(["check", "--config", str(config), "--target", f"t{n:03}", *common])
                              for n in range(options.targets))
             ratios.append(batch / sequential)
-            floor_batch = timed_raw(bare_batch)
-            floor_sequential = sum(timed_raw(single) for single in bare_singles)
+            floor_batch = wall(bare_batch)
+            floor_sequential = sum(wall(single) for single in bare_singles)
             floors.append(floor_batch / floor_sequential)
             print(f"round {round_}: {options.targets} targets, batch --jobs 4 {batch:.1f} s, "
                   f"sequential {sequential:.1f} s, ratio {ratios[-1]:.2f}; bare Playwright "
