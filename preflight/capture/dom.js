@@ -165,8 +165,10 @@
     })),
     scripts: all('script[src]').slice(0, 300).map((s) => s.src),
     // Logos name the site they belong to; their alt text is how a reader (and a spoof) says whose.
-    image_alts: all('img[alt],[role=img][aria-label],svg').filter(visible)
-      .map((el) => clip(attr(el, 'alt') || attr(el, 'aria-label') || svgTitle(el), 200)).filter(Boolean).slice(0, 30),
+    image_alts: all('img[alt],[role=img][aria-label],svg')
+      // Named ones only are measured for visibility: an icon set can hold thousands of SVGs.
+      .map((el) => [el, clip(attr(el, 'alt') || attr(el, 'aria-label') || svgTitle(el), 200)])
+      .filter(([el, name]) => name && visible(el)).slice(0, 30).map(([, name]) => name),
     // The names a page gives itself outside its body: the site name of link previews, the name
     // of an installed web app, the title of its favicon.
     site_names: [...document.querySelectorAll(

@@ -85,7 +85,7 @@ class BrowserSession:
             # Computed while the driver boots: the pins, and the --disable-features merge (read from
             # the driver's 3.6 MB bundle: 15 ms that would otherwise come between boot and launch).
             spki = tuple(spki_hash(path) for path in self.spec.trust_certs)
-            browser_mod.feature_flags()
+            browser_mod.playwright_disabled_features()
             self._playwright = await driver.playwright()
             if self.spec.remote:
                 await self._start_pool(self._playwright, spki)

@@ -278,6 +278,7 @@ def _split_code(passwords: Sequence[Field]) -> bool:
         return False
     return len({re.sub(r"[\d\s]+", "", f.label.lower()) for f in passwords}) == 1
 
+
 def _context_points(tally: _Tally, group: _Group, vocab: Vocabulary, heading: str, label: str, title: str,
                     path: str) -> float:
     """Heading, buttons, page title and path; returns the points a Next/Continue button is worth."""

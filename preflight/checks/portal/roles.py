@@ -340,22 +340,23 @@ def collect_clues(snapshot: PageSnapshot, login: LoginForm, vocab: Vocabulary, l
     for index, frame in enumerate(snapshot.frames):
         if frame.error:
             continue
-        factor = 1.0 if index in (0, login_frame) else zones["other_frame"]
+        own = index in (0, login_frame)
+        factor = 1.0 if own else zones["other_frame"]
         prefix = "" if index == 0 else f"frame {host_of(frame.url) or frame.url[:40]}: "
         nav = normalize(frame.nav_text)
-        if frame.title and index in (0, login_frame):
+        if frame.title and own:
             clues += _short(lexicon, frame.title, zones["title"] * factor, f"{prefix}page title '{_quote(frame.title)}'",
                             "title", brands, brand_tier)
         for heading in dict.fromkeys(frame.headings):
             zone = "nav" if nav and normalize(heading) in nav else "heading"
             clues += _short(lexicon, heading, zones[zone] * factor, f"{prefix}heading '{_quote(heading)}'", zone,
                             brands, brand_tier)
-        if index in (0, login_frame):
+        if own:
             # Text drawn as images speaks through its alt text ("Complete AHIP certification").
             for alt in dict.fromkeys(frame.image_alts[:10]):
                 clues += _short(lexicon, alt, zones["main"] * factor, f"{prefix}image '{_quote(alt)}'", "main")
         clues += _body(lexicon, vocab, frame, zones, factor, prefix, roles)
-        if index == 0 or index == login_frame:
+        if own:
             url = snapshot.final_url or frame.url if index == 0 else frame.url
             scale = 1.0 if index == 0 else 0.5
             clues += _url(urls, url, tiers["url"] * zones["url"] * factor * scale)
